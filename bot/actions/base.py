@@ -1,0 +1,49 @@
+"""Shared helpers for actions: settings, the record's session factory, logging."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Tracker
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import get_settings
+from bot.store.people import record_key
+from bot.store.session import session_factory
+
+log = logging.getLogger("bot.actions")
+
+
+def _ensure_logging() -> None:
+    # Sanic runs actions in worker processes where rasa_sdk's logging set-up may not
+    # reach; our structured lines must still land in the action server's log.
+    if not log.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+def store() -> sessionmaker[Session]:
+    """The record's session factory (one per process, built on first use)."""
+    return session_factory(get_settings().database_url)
+
+
+def person_key(tracker: Tracker) -> str:
+    """The pseudonymous record key of the person in this conversation."""
+    return record_key(get_settings(), tracker.sender_id)
+
+
+def log_event(event: str, tracker: Tracker, **fields: Any) -> None:
+    """Structured log line without any personal text: event name, hashed id and counts."""
+    _ensure_logging()
+    key = person_key(tracker)[:8]
+    extras = " ".join(f"{k}={v}" for k, v in fields.items())
+    log.info("event=%s person=%s %s", event, key, extras)
+
+
+def latest_intent(tracker: Tracker) -> tuple[str | None, float | None]:
+    intent = tracker.latest_message.get("intent") or {}
+    return intent.get("name"), intent.get("confidence")

@@ -1,0 +1,75 @@
+"""Terminal chat over Rasa's REST channel: buttons become numbered choices."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+import httpx
+from rich.console import Console
+
+from bot.config import Settings
+from bot.store.people import rasa_sender_id
+
+OPENING = "/start"
+
+
+def choose(reply: str, buttons: list[dict]) -> str:
+    """Turn "2" into the payload of the second button; other text is sent as typed."""
+    stripped = reply.strip()
+    if buttons and stripped.isdigit() and 1 <= int(stripped) <= len(buttons):
+        return buttons[int(stripped) - 1]["payload"]
+    return reply
+
+
+def render(console: Console, messages: list[dict]) -> list[dict]:
+    """Print the bot's messages; return the buttons of the last message that had any."""
+    buttons: list[dict] = []
+    for message in messages:
+        if message.get("text"):
+            console.print(f"[bold green]Coach:[/] {message['text']}", highlight=False, markup=True)
+        if message.get("buttons"):
+            buttons = message["buttons"]
+            for number, button in enumerate(buttons, start=1):
+                console.print(f"   [cyan]{number}[/]. {button['title']}", highlight=False)
+    return buttons
+
+
+def run_chat(settings: Settings, chat_id: str | None = None) -> None:
+    """Hold a conversation in this terminal until /quit, Ctrl-D or Ctrl-C."""
+    console = Console(highlight=False)
+    local_id = chat_id or os.environ.get("COACH_CHAT_ID") or getpass.getuser()
+    sender = rasa_sender_id(settings, "terminal", local_id)
+    url = f"{settings.rasa_url}/webhooks/rest/webhook"
+    console.print("[dim]Type your answers. Numbers choose a button. /quit leaves the chat.[/]")
+    buttons: list[dict] = []
+    with httpx.Client(timeout=60) as client:
+        message = OPENING
+        while True:
+            try:
+                response = client.post(url, json={"sender": sender, "message": message})
+                response.raise_for_status()
+                buttons = render(console, response.json()) or []
+            except httpx.HTTPError:
+                console.print(
+                    "[red]I can't reach the bot just now — your answers so far are safe. "
+                    "Is `coach serve` running?[/]"
+                )
+            typed = _read(console)
+            if typed is None or typed.strip().lower() in {"/quit", "/exit"}:
+                return
+            message = choose(typed, buttons)
+
+
+def _read(console: Console) -> str | None:
+    """The next non-empty line the person types, or ``None`` when they leave."""
+    while True:
+        try:
+            typed = console.input("[bold]You:[/] ") if sys.stdin.isatty() else input()
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return None
+        if typed.strip():
+            return typed
+        console.print("[dim]Type a message, or /quit to leave.[/]")

@@ -1,0 +1,156 @@
+"""The ``coach`` command: run the servers, chat in the terminal, manage the record."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.config import PROJECT_ROOT, get_settings
+
+app = typer.Typer(
+    help="Outcomes Coach: say what matters to you before an assessment.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Manage the record's database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _configure_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    # httpx logs every request URL at INFO; a Telegram URL contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the record's database to the latest schema."""
+    from bot.store.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    typer.echo("Database is up to date.")
+
+
+@app.command()
+def train(force: Annotated[bool, typer.Option(help="Train even if nothing changed.")] = False):
+    """Train the Rasa model if the domain, config or training data changed."""
+    from bot.runtime import model_path, train as train_model
+
+    trained = train_model(get_settings(), force=force)
+    typer.echo(f"{'Trained' if trained else 'Model is up to date'}: {model_path()}")
+
+
+@app.command()
+def actions(port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None) -> None:
+    """Run the action server (upgrades the database first)."""
+    from bot.store.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    os.environ.setdefault("SANIC_HOST", settings.host)
+    args = [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions"]
+    args += ["--port", str(port or settings.action_port)]
+    args += ["--endpoints", str(PROJECT_ROOT / "bot" / "action_endpoints.yml")]
+    os.execv(sys.executable, args)
+
+
+@app.command()
+def serve(
+    chat: Annotated[bool, typer.Option(help="Open the terminal chat once the servers answer.")] = False,
+    allow_public: Annotated[
+        bool, typer.Option(help="Allow a non-loopback COACH_HOST (put authentication in front).")
+    ] = False,
+) -> None:
+    """Start the action server and Rasa (and Telegram when TELEGRAM_BOT_TOKEN is set)."""
+    from bot.runtime import StartupError, running_servers
+
+    _configure_logging()
+    settings = get_settings()
+    telegram = settings.telegram_token is not None
+    try:
+        with running_servers(settings, telegram=telegram, allow_public=allow_public) as servers:
+            typer.echo(f"Rasa on {settings.rasa_url}; logs in {settings.var_dir / 'logs'}.")
+            if telegram:
+                typer.echo("Telegram bridge started.")
+            if chat:
+                from bot.chat import run_chat
+
+                run_chat(settings)
+            else:
+                typer.echo("Press Ctrl-C to stop.")
+                _wait_for_exit(servers)
+    except StartupError as error:
+        typer.echo(f"Could not start: {error}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        pass
+    typer.echo("Stopped.")
+
+
+def _wait_for_exit(servers) -> None:
+    import time
+
+    while all(servers.alive().values()):
+        time.sleep(1)
+    dead = [name for name, up in servers.alive().items() if not up]
+    typer.echo(f"Stopped because {', '.join(dead)} exited; see {servers.logs}.", err=True)
+
+
+@app.command()
+def chat() -> None:
+    """Chat with the bot in this terminal (the servers must be running: `coach serve`)."""
+    from bot.chat import run_chat
+
+    run_chat(get_settings())
+
+
+@app.command()
+def telegram() -> None:
+    """Run the Telegram bridge (polling) for TELEGRAM_BOT_TOKEN."""
+    from bot.telegram.app import run_polling
+
+    _configure_logging()
+    settings = get_settings()
+    if not settings.telegram_token:
+        typer.echo("Set TELEGRAM_BOT_TOKEN first (see README, Telegram set-up).", err=True)
+        raise typer.Exit(2)
+    run_polling(settings)
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+
+
+@app.command()
+def export(
+    channel: Annotated[str, typer.Option(help="Channel of the sender: telegram, terminal, rest.")],
+    sender: Annotated[str, typer.Option(help="The channel's own id for the person.")],
+    format: Annotated[ExportFormat, typer.Option(help="Output format.")] = ExportFormat.json,
+    output: Annotated[Path | None, typer.Option(help="Write to this file (mode 0600).")] = None,
+) -> None:
+    """Print the stored record of the person behind a channel's sender id."""
+    from bot.store.people import record_key_for
+    from bot.store.repositories import record_as_dict
+    from bot.store.session import session_factory
+
+    settings = get_settings()
+    key = record_key_for(settings, channel, sender)
+    with session_factory(settings.database_url).begin() as session:
+        record = record_as_dict(session, key)
+    text = json.dumps(record, ensure_ascii=False, indent=2)
+    if output is None:
+        typer.echo(text)
+    else:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text + "\n")

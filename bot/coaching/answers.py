@@ -1,0 +1,39 @@
+"""Decide what kind of answer the person gave, before anything is drafted from it."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from bot.coaching.text import clean, words
+
+
+class AnswerKind(StrEnum):
+    EMPTY = "empty"  # nothing, whitespace, emoji or symbols only
+    DONT_KNOW = "dont_know"  # "don't know", "not sure", "nothing really"
+    SHORT = "short"  # one word: an answer, but too little to draft from
+    FULL = "full"
+
+
+_DONT_KNOW = re.compile(
+    r"^(?:(?:i|i'm|im)\s+)?(?:"
+    r"(?:really\s+)?(?:do\s*n[o']?t|dont|dunno|don't)\s*know|dunno|no\s+idea|not\s+sure|"
+    r"unsure|can'?t\s+(?:think|say)|(?:haven't|have\s+not|havent)\s+(?:a\s+clue|thought)|"
+    r"no\s+clue|nothing(?:\s+really)?|not\s+really|nae\s+idea|pass|no\s+comment|"
+    r"haven't\s+got\s+a\s+clue|who\s+knows|whatever|no\s+answer"
+    r")(?:\s+(?:really|to\s+be\s+honest|tbh|sorry|mate|love|at\s+all|yet|anything))*[\s.!?…]*$",
+    re.IGNORECASE,
+)
+
+
+def assess_answer(answer: str | None) -> AnswerKind:
+    """Classify a free answer as empty, "don't know", too short to draft from, or full."""
+    text = clean(answer)
+    tokens = words(text)
+    if not tokens:
+        return AnswerKind.EMPTY
+    if _DONT_KNOW.match(text.lower().replace("’", "'")):
+        return AnswerKind.DONT_KNOW
+    if len(tokens) < 2:
+        return AnswerKind.SHORT
+    return AnswerKind.FULL

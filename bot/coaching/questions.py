@@ -1,0 +1,33 @@
+"""How questions are asked, and asked again differently when an answer didn't land."""
+
+from __future__ import annotations
+
+BEST_HOPE = [
+    "What's your best hope from this assessment?",
+    "If this assessment went really well for you, what would be different afterwards?",
+    "Thinking about the weeks ahead, what would you most like to be better?",
+]
+
+_AFTER = {
+    "dont_know": [
+        "That's alright, it isn't always easy to say. Think of a recent day that went well: "
+        "what made it a good day?",
+        "No rush. What's one small thing that would make everyday life a bit easier or happier?",
+    ],
+    "short": [
+        "Could you tell me a little more about that? What would it mean for you?",
+        "Thank you. What would that look like, on a good day?",
+    ],
+    "empty": [
+        "I didn't catch any words there. Whenever you're ready, tell me in your own words: "
+        "what's your best hope from this assessment?",
+    ],
+}
+
+
+def best_hope_question(probe: str | None, attempt: int) -> str:
+    """The best-hope question, phrased for why it's being asked (and never the same twice)."""
+    if probe in _AFTER:
+        options = _AFTER[probe]
+        return options[(max(attempt, 1) - 1) % len(options)]
+    return BEST_HOPE[attempt % len(BEST_HOPE)]

@@ -1,0 +1,98 @@
+"""Typed SQLAlchemy 2 models of the person's record (DESIGN §3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    # Named constraints keep Alembic migrations stable across SQLite and PostgreSQL.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Person(Base):
+    """Someone using the bot, known only by a pseudonymous id."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="self")
+    consented_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    conversations: Mapped[list[Conversation]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Conversation.id"
+    )
+    outcomes: Mapped[list[Outcome]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Outcome.id"
+    )
+
+
+class Conversation(Base):
+    """One sitting: a preparation or a practice conversation."""
+
+    __tablename__ = "conversation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16), default="prep")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    risk_flag: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship(back_populates="conversations")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="conversation", cascade="all, delete-orphan", order_by="Answer.turn"
+    )
+
+
+class Answer(Base):
+    """A free answer, kept in the person's own words."""
+
+    __tablename__ = "answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversation.id", ondelete="CASCADE")
+    )
+    question_key: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    turn: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="answers")
+
+
+class Outcome(Base):
+    """What matters to the person, as a statement in their words."""
+
+    __tablename__ = "outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id", ondelete="SET NULL"))
+    statement: Mapped[str] = mapped_column(Text)
+    domain: Mapped[str | None] = mapped_column(String(32))
+    why: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="outcomes")

@@ -1,0 +1,181 @@
+"""Repository functions: each takes a ``Session``; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.store.models import Answer, Conversation, Outcome, Person, utcnow
+
+SCHEMA = "outcomes-coach/record@1"
+
+
+def get_person(session: Session, pseudonym: str) -> Person | None:
+    return session.scalar(select(Person).where(Person.pseudonym == pseudonym))
+
+
+def get_or_create_person(session: Session, pseudonym: str) -> Person:
+    person = get_person(session, pseudonym)
+    if person is None:
+        person = Person(pseudonym=pseudonym)
+        session.add(person)
+        session.flush()
+    return person
+
+
+def record_consent(session: Session, pseudonym: str, when: datetime | None = None) -> Person:
+    """Mark that the person agreed to their answers being stored."""
+    person = get_or_create_person(session, pseudonym)
+    person.consented_at = when or utcnow()
+    return person
+
+
+def has_consented(session: Session, pseudonym: str) -> bool:
+    person = get_person(session, pseudonym)
+    return person is not None and person.consented_at is not None
+
+
+def open_conversation(session: Session, person: Person, kind: str = "prep") -> Conversation:
+    """Return the person's open conversation of this kind, starting one if needed."""
+    conversation = session.scalar(
+        select(Conversation)
+        .where(
+            Conversation.person_id == person.id,
+            Conversation.kind == kind,
+            Conversation.status == "open",
+        )
+        .order_by(Conversation.id.desc())
+    )
+    if conversation is None:
+        conversation = Conversation(person=person, kind=kind)
+        session.add(conversation)
+        session.flush()
+    return conversation
+
+
+def add_answer(session: Session, pseudonym: str, question_key: str, text: str) -> Answer:
+    """Store an answer in the person's open preparation conversation."""
+    person = get_or_create_person(session, pseudonym)
+    conversation = open_conversation(session, person)
+    last_turn = session.scalar(
+        select(func.max(Answer.turn)).where(Answer.conversation_id == conversation.id)
+    )
+    answer = Answer(
+        conversation=conversation,
+        question_key=question_key,
+        text=text,
+        turn=(last_turn or 0) + 1,
+    )
+    session.add(answer)
+    session.flush()
+    return answer
+
+
+def add_outcome(
+    session: Session,
+    pseudonym: str,
+    statement: str,
+    *,
+    domain: str | None = None,
+    status: str = "proposed",
+    answer_id: int | None = None,
+) -> Outcome:
+    person = get_or_create_person(session, pseudonym)
+    outcome = Outcome(
+        person=person, statement=statement, domain=domain, status=status, answer_id=answer_id
+    )
+    session.add(outcome)
+    session.flush()
+    return outcome
+
+
+def set_outcome_status(
+    session: Session, pseudonym: str, outcome_id: int, status: str, statement: str | None = None
+) -> Outcome | None:
+    """Change an outcome's status (and wording) if it belongs to this person."""
+    outcome = session.scalar(
+        select(Outcome)
+        .join(Person)
+        .where(Outcome.id == outcome_id, Person.pseudonym == pseudonym)
+    )
+    if outcome is None:
+        return None
+    outcome.status = status
+    if statement is not None:
+        outcome.statement = statement
+    return outcome
+
+
+def finish_conversation(session: Session, pseudonym: str, status: str = "finished") -> None:
+    person = get_person(session, pseudonym)
+    if person is None:
+        return
+    for conversation in person.conversations:
+        if conversation.status == "open":
+            conversation.status = status
+            conversation.finished_at = utcnow()
+
+
+def erase_person(session: Session, pseudonym: str) -> bool:
+    """Delete everything held about a person. Returns whether anything was held."""
+    person = get_person(session, pseudonym)
+    if person is None:
+        return False
+    session.delete(person)
+    return True
+
+
+def record_as_dict(session: Session, pseudonym: str) -> dict:
+    """The person's record in the ``outcomes-coach/record@1`` JSON shape (DESIGN §4)."""
+    person = get_person(session, pseudonym)
+    record: dict = {
+        "schema": SCHEMA,
+        "role": "self",
+        "outcomes": [],
+        "services": [],
+        "strengths": [],
+        "people": [],
+        "helps": [],
+        "hinders": [],
+        "risk_flag": False,
+        "answers": [],
+    }
+    if person is None:
+        return record
+    record["role"] = person.role
+    record["consented_at"] = person.consented_at.isoformat() if person.consented_at else None
+    record["outcomes"] = [
+        {"statement": o.statement, "domain": o.domain, "why": o.why, "status": o.status}
+        for o in person.outcomes
+        if o.status != "dropped"
+    ]
+    record["risk_flag"] = any(c.risk_flag for c in person.conversations)
+    record["answers"] = [
+        {"question": a.question_key, "text": a.text, "turn": a.turn}
+        for c in person.conversations
+        for a in c.answers
+    ]
+    return record
+
+
+def count_people(session: Session) -> int:
+    return session.scalar(select(func.count(Person.id))) or 0
+
+
+__all__ = [
+    "SCHEMA",
+    "add_answer",
+    "add_outcome",
+    "count_people",
+    "erase_person",
+    "finish_conversation",
+    "get_or_create_person",
+    "get_person",
+    "has_consented",
+    "open_conversation",
+    "record_as_dict",
+    "record_consent",
+    "set_outcome_status",
+]
