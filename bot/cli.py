@@ -44,7 +44,8 @@ def db_upgrade() -> None:
 @app.command()
 def train(force: Annotated[bool, typer.Option(help="Train even if nothing changed.")] = False):
     """Train the Rasa model if the domain, config or training data changed."""
-    from bot.runtime import model_path, train as train_model
+    from bot.runtime import model_path
+    from bot.runtime import train as train_model
 
     trained = train_model(get_settings(), force=force)
     typer.echo(f"{'Trained' if trained else 'Model is up to date'}: {model_path()}")
@@ -66,7 +67,9 @@ def actions(port: Annotated[int | None, typer.Option(help="Port to listen on.")]
 
 @app.command()
 def serve(
-    chat: Annotated[bool, typer.Option(help="Open the terminal chat once the servers answer.")] = False,
+    chat: Annotated[
+        bool, typer.Option(help="Open the terminal chat once the servers answer.")
+    ] = False,
     allow_public: Annotated[
         bool, typer.Option(help="Allow a non-loopback COACH_HOST (put authentication in front).")
     ] = False,

@@ -49,9 +49,7 @@ def get_settings() -> Settings:
         tracker_db=Path(os.environ.get("COACH_TRACKER_DB", var_dir / "tracker.db")),
         telegram_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
         telegram_base_url=os.environ.get("TELEGRAM_API_BASE_URL") or None,
-        duty_line=os.environ.get(
-            "COACH_DUTY_LINE", "your local council's social work duty line"
-        ),
+        duty_line=os.environ.get("COACH_DUTY_LINE", "your local council's social work duty line"),
     )
 
 

@@ -82,7 +82,10 @@ def model_is_current(models_dir: Path = MODELS_DIR, root: Path = PROJECT_ROOT) -
 
 
 def train(
-    settings: Settings, force: bool = False, models_dir: Path = MODELS_DIR, root: Path = PROJECT_ROOT
+    settings: Settings,
+    force: bool = False,
+    models_dir: Path = MODELS_DIR,
+    root: Path = PROJECT_ROOT,
 ) -> bool:
     """Train the Rasa model if its inputs changed. Returns whether training ran."""
     if not force and model_is_current(models_dir, root):
@@ -244,5 +247,3 @@ def running_servers(
         yield servers
     finally:
         servers.stop()
-
-

@@ -81,6 +81,6 @@ def simple_reflection(answer: str, max_words: int = 30) -> str | None:
     if not turned:
         return None
     turned = turned[0].upper() + turned[1:]
-    if not re.search(r"\b(?:you|your|you're|you've|you'd|you'll|yourself)\b", turned, re.I):
+    if not re.search(r"\b(?:you|your|yours|you're|you've|you'd|you'll|yourself)\b", turned, re.I):
         return f"It sounds like {turned[0].lower() + turned[1:]} matters to you."
-    return turned + "."
+    return turned if turned.endswith("…") else turned + "."

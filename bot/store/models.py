@@ -69,9 +69,7 @@ class Answer(Base):
     __tablename__ = "answer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(
-        ForeignKey("conversation.id", ondelete="CASCADE")
-    )
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
     question_key: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     turn: Mapped[int]

@@ -96,9 +96,7 @@ def set_outcome_status(
 ) -> Outcome | None:
     """Change an outcome's status (and wording) if it belongs to this person."""
     outcome = session.scalar(
-        select(Outcome)
-        .join(Person)
-        .where(Outcome.id == outcome_id, Person.pseudonym == pseudonym)
+        select(Outcome).join(Person).where(Outcome.id == outcome_id, Person.pseudonym == pseudonym)
     )
     if outcome is None:
         return None

@@ -1,0 +1,80 @@
+import pytest
+
+from bot.coaching.answers import AnswerKind, assess_answer
+from bot.coaching.control import Turn, interpret_turn
+from bot.coaching.draft import draft_outcome
+from bot.coaching.questions import best_hope_question
+from bot.coaching.summary import summary_parts
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [
+        ("", AnswerKind.EMPTY),
+        ("   \n ", AnswerKind.EMPTY),
+        ("🙂🙂🙂", AnswerKind.EMPTY),
+        ("\u0000\u200b", AnswerKind.EMPTY),
+        ("don't know", AnswerKind.DONT_KNOW),
+        ("I dont know really", AnswerKind.DONT_KNOW),
+        ("Dunno.", AnswerKind.DONT_KNOW),
+        ("not sure tbh", AnswerKind.DONT_KNOW),
+        ("Nothing really", AnswerKind.DONT_KNOW),
+        ("family", AnswerKind.SHORT),
+        ("I miss my garden", AnswerKind.FULL),
+        ("I don't know how I'll manage the stairs", AnswerKind.FULL),
+    ],
+)
+def test_assess_answer(answer: str, kind: AnswerKind) -> None:
+    assert assess_answer(answer) is kind
+
+
+@pytest.mark.parametrize(
+    ("answer", "statement"),
+    [
+        ("I'd like to get back to my garden.", "I'd like to get back to my garden"),
+        (
+            "Well honestly I just want to be able to go to the shops on my own",
+            "I want to be able to go to the shops on my own",
+        ),
+        ("It's been hard. I miss my friends from church.", "I miss my friends from church"),
+        ("I want to quit this job", "I want to quit this job"),
+    ],
+)
+def test_draft_keeps_the_persons_words(answer: str, statement: str) -> None:
+    draft = draft_outcome(answer)
+    assert draft is not None
+    assert draft.statement == statement
+
+
+@pytest.mark.parametrize("answer", ["", "don't know", "nothing really", "family", "🙂"])
+def test_no_draft_is_invented(answer: str) -> None:
+    assert draft_outcome(answer) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "turn"),
+    [
+        ("/stop", "stop", 1.0, Turn.STOP),
+        ("/pause", "pause", 1.0, Turn.PAUSE),
+        ("/help", "help", 1.0, Turn.HELP),
+        ("stop", "stop", 0.95, Turn.STOP),
+        ("I want to quit this job", "stop", 0.9, Turn.ANSWER),
+        ("no, I don't want to talk about my leg", "deny", 0.9, Turn.ANSWER),
+        ("stop the home care, it's rubbish", "stop", 0.97, Turn.ANSWER),
+        ("stop", "stop", 0.5, Turn.ANSWER),
+        ("my family matters most to me", "stop", 0.84, Turn.ANSWER),
+    ],
+)
+def test_commands_are_told_from_answers(text, intent, confidence, turn) -> None:
+    assert interpret_turn(text, intent, confidence) is turn
+
+
+def test_question_is_never_repeated_verbatim_when_probing() -> None:
+    first = best_hope_question(None, 0)
+    asked = {first, best_hope_question("dont_know", 1), best_hope_question("dont_know", 2)}
+    assert len(asked) == 3
+
+
+def test_summary_mentions_outcome_only_when_there_is_one() -> None:
+    assert summary_parts("I miss my garden", None)["outcome_line"] == ""
+    assert "garden" in summary_parts("x y", "I miss my garden")["outcome_line"]

@@ -1,0 +1,111 @@
+import stat
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from bot.config import get_settings, load_secret
+from bot.store import repositories as repo
+from bot.store.migrate import current_revision, upgrade
+from bot.store.people import rasa_sender_id, record_key, record_key_for
+from bot.store.pseudonym import pseudonym
+from bot.store.session import make_engine
+
+
+def test_migrations_create_the_schema_in_a_private_file(var_dir: Path) -> None:
+    url = get_settings().database_url
+    upgrade(url)
+    assert current_revision(url) == "0001"
+    db_file = var_dir / "coach.db"
+    assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(var_dir.stat().st_mode) == 0o700
+    tables = set(inspect(make_engine(url)).get_table_names())
+    assert {"person", "conversation", "answer", "outcome", "alembic_version"} <= tables
+
+
+def test_upgrade_twice_is_harmless(var_dir: Path) -> None:
+    url = get_settings().database_url
+    upgrade(url)
+    upgrade(url)
+    assert current_revision(url) == "0001"
+
+
+def test_answers_are_numbered_in_order_and_kept_verbatim(db) -> None:
+    with db.begin() as session:
+        repo.record_consent(session, "p1")
+        repo.add_answer(session, "p1", "best_hope", "I miss my garden")
+        repo.add_answer(session, "p1", "best_hope", "  and my friends  ")
+    with db.begin() as session:
+        record = repo.record_as_dict(session, "p1")
+    assert [(a["turn"], a["text"]) for a in record["answers"]] == [
+        (1, "I miss my garden"),
+        (2, "  and my friends  "),
+    ]
+    assert record["schema"] == "outcomes-coach/record@1"
+
+
+def test_outcome_status_changes_only_for_its_owner(db) -> None:
+    with db.begin() as session:
+        outcome = repo.add_outcome(session, "owner", "I want to walk to the park")
+        other = repo.set_outcome_status(session, "someone-else", outcome.id, "confirmed")
+        mine = repo.set_outcome_status(session, "owner", outcome.id, "confirmed", "My words")
+    assert other is None
+    assert mine is not None
+    with db.begin() as session:
+        record = repo.record_as_dict(session, "owner")
+    assert record["outcomes"] == [
+        {"statement": "My words", "domain": None, "why": None, "status": "confirmed"}
+    ]
+
+
+def test_dropped_outcomes_are_not_exported(db) -> None:
+    with db.begin() as session:
+        outcome = repo.add_outcome(session, "p2", "Something")
+        repo.set_outcome_status(session, "p2", outcome.id, "dropped")
+    with db.begin() as session:
+        assert repo.record_as_dict(session, "p2")["outcomes"] == []
+
+
+def test_erase_person_removes_everything(db) -> None:
+    with db.begin() as session:
+        repo.record_consent(session, "p3")
+        answer = repo.add_answer(session, "p3", "best_hope", "text")
+        repo.add_outcome(session, "p3", "I want to", answer_id=answer.id)
+    with db.begin() as session:
+        assert repo.erase_person(session, "p3") is True
+    with db.begin() as session:
+        assert repo.get_person(session, "p3") is None
+        assert repo.count_people(session) == 0
+        assert repo.erase_person(session, "p3") is False
+
+
+def test_consent_is_needed_before_anything_counts_as_consented(db) -> None:
+    with db.begin() as session:
+        repo.get_or_create_person(session, "p4")
+        assert repo.has_consented(session, "p4") is False
+        repo.record_consent(session, "p4")
+        assert repo.has_consented(session, "p4") is True
+
+
+def test_pseudonyms_are_stable_keyed_and_reveal_nothing() -> None:
+    a = pseudonym(b"secret-a", "telegram", 123456789)
+    assert a == pseudonym(b"secret-a", "telegram", "123456789")
+    assert a != pseudonym(b"secret-b", "telegram", 123456789)
+    assert a != pseudonym(b"secret-a", "terminal", 123456789)
+    assert len(a) == 32 and "123456789" not in a
+
+
+def test_secret_file_is_created_once_with_mode_0600(var_dir: Path, monkeypatch) -> None:
+    monkeypatch.delenv("COACH_SECRET")
+    settings = get_settings()
+    first = load_secret(settings)
+    assert load_secret(settings) == first
+    assert stat.S_IMODE(settings.secret_file.stat().st_mode) == 0o600
+
+
+def test_record_keys_never_equal_raw_ids(var_dir: Path) -> None:
+    settings = get_settings()
+    telegram_sender = rasa_sender_id(settings, "telegram", 42)
+    assert telegram_sender != "42"
+    assert rasa_sender_id(settings, "rest", "alice") == "alice"
+    assert record_key(settings, "alice") != "alice"
+    assert record_key_for(settings, "telegram", 42) == record_key(settings, telegram_sender)
