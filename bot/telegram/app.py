@@ -210,9 +210,7 @@ def add_handlers(application: Application) -> None:
     """
     application.add_handler(TypeHandler(Update, _drop_repeated_update), group=-2)
     application.add_handler(TypeHandler(Update, _private_chats_only), group=-1)
-    application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, _on_text)
-    )
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, _on_text))
     application.add_handler(CallbackQueryHandler(_on_button))
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.ATTACHMENT, _on_attachment)
@@ -250,10 +248,10 @@ async def _private_chats_only(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     if update.callback_query is not None:
         await _answer(update.callback_query)
-    if update.message or update.channel_post or update.callback_query:
-        if context.bot_data[TOLD_PRIVATE_ONLY].add(chat.id):
-            logger.info("Told a %s chat that the bot works in private chats only", chat.type)
-            await context.bot.send_message(chat.id, PRIVATE_ONLY_REPLY)
+    answerable = update.message or update.channel_post or update.callback_query
+    if answerable and context.bot_data[TOLD_PRIVATE_ONLY].add(chat.id):
+        logger.info("Told a %s chat that the bot works in private chats only", chat.type)
+        await context.bot.send_message(chat.id, PRIVATE_ONLY_REPLY)
     raise ApplicationHandlerStop
 
 
@@ -282,7 +280,11 @@ async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         logger.info("Ignored a second press on the same keyboard")
         return
     try:
-        await query.edit_message_reply_markup(reply_markup=None)
+        # Via the bot, not query.edit_message_reply_markup: that shortcut raises TypeError when
+        # PTB hands us an InaccessibleMessage (one older than 48 h, sent with date 0).
+        await context.bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=message.message_id, reply_markup=None
+        )
     except TelegramError as exc:  # e.g. the message is too old to edit; the press still counts
         logger.info("Could not remove a keyboard (%s)", type(exc).__name__)
     payload = context.bot_data[PAYLOADS].resolve(query.data or "")
@@ -320,7 +322,9 @@ async def _relay(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) ->
         async with _typing(context.bot, chat_id):
             replies = await client.send(sender, text)
     except RasaError as exc:
-        logger.warning("Rasa could not answer (%s); asked the person to try again", type(exc).__name__)
+        logger.warning(
+            "Rasa could not answer (%s); asked the person to try again", type(exc).__name__
+        )
         await context.bot.send_message(chat_id, TROUBLE_REPLY)
         return
     await send_replies(context.bot, chat_id, replies, context.bot_data[PAYLOADS])

@@ -1,0 +1,46 @@
+"""Contract: the Rasa 3.6 server and this rasa-sdk exchange actions, buttons and slots."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import rasa_sdk
+
+pytestmark = pytest.mark.e2e
+
+
+def test_action_server_lists_our_actions(bot) -> None:
+    url = f"http://127.0.0.1:{bot.settings.action_port}/actions"
+    names = {a["name"] for a in httpx.get(url, timeout=10).json()}
+    assert {"action_process_answer", "validate_best_hope_form"} <= names
+    assert rasa_sdk.__version__.startswith("3.")
+
+
+def test_custom_action_messages_buttons_and_slot_events_round_trip(bot) -> None:
+    sender = "contract-1"
+    bot.say(sender, "hello")
+    bot.say(sender, "/affirm")
+    replies = bot.say(sender, "I'd like to cook my own dinner again")
+    # A response sent by a custom action with a template variable and buttons:
+    draft = replies[-1]
+    assert draft["text"].startswith("Here's what I've written down")
+    assert "I'd like to cook my own dinner again" in draft["text"]
+    assert [b["title"] for b in draft["buttons"]] == [
+        "Yes, that's right",
+        "Change the words",
+        "Leave it out",
+    ]
+
+    events = bot.tracker_events(sender)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["best_hope"] == "I'd like to cook my own dinner again"
+    assert slots["draft_outcome"] == "I'd like to cook my own dinner again"
+    assert isinstance(slots["draft_outcome_id"], float)
+    actions = [e.get("name") for e in events if e["event"] == "action"]
+    assert actions.index("action_record_consent") < actions.index("action_process_answer")
+    loops = [e.get("name") for e in events if e["event"] == "active_loop"]
+    assert loops[:2] == ["best_hope_form", None]
+
+    # The slot set by one SDK call is read back by the next one (summary uses it).
+    summary = bot.texts(sender, "/affirm")
+    assert "cook my own dinner" in summary[1]

@@ -1,0 +1,105 @@
+"""A whole conversation over Rasa's REST channel against the real servers."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def test_whole_conversation_is_reflected_drafted_confirmed_and_stored(bot) -> None:
+    sender = "e2e-whole"
+    welcome = bot.say(sender, "hello")
+    assert "Outcomes Coach" in welcome[0]["text"]
+    assert [b["payload"] for b in welcome[-1]["buttons"]] == ["/affirm", "/deny"]
+
+    asked = bot.texts(sender, "/affirm")
+    assert asked[-1] == "What's your best hope from this assessment?"
+
+    probe = bot.texts(sender, "don't know")
+    assert len(probe) == 1 and probe[0] != asked[-1] and "good day" in probe[0]
+
+    answer = "Honestly, I'd like to get back out in my garden"
+    replies = bot.say(sender, answer)
+    assert replies[0]["text"] == "You'd like to get back out in your garden."
+    assert "“I'd like to get back out in my garden”" in replies[1]["text"]
+    assert [b["payload"] for b in replies[1]["buttons"]] == ["/affirm", "/reword", "/deny"]
+
+    summary = bot.texts(sender, "/affirm")
+    assert summary[0] == "Lovely, I've saved that."
+    assert "garden" in summary[1]
+
+    record = bot.export("rest", sender)
+    assert record["schema"] == "outcomes-coach/record@1"
+    assert [a["text"] for a in record["answers"]] == [answer]
+    assert record["outcomes"] == [
+        {
+            "statement": "I'd like to get back out in my garden",
+            "domain": None,
+            "why": None,
+            "status": "confirmed",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["I want to quit this job", "no, I don't want to talk about my leg"],
+)
+def test_answers_that_sound_like_commands_are_answers(bot, answer) -> None:
+    sender = f"e2e-command-like-{abs(hash(answer))}"
+    bot.say(sender, "/start")
+    bot.say(sender, "/affirm")
+    replies = bot.say(sender, answer)
+    assert replies[0]["text"].startswith("You ")
+    assert any(b["payload"] == "/reword" for b in replies[-1].get("buttons", []))
+    assert [a["text"] for a in bot.export("rest", sender)["answers"]] == [answer]
+
+
+def test_stop_ends_the_question_and_nothing_is_stored(bot) -> None:
+    sender = "e2e-stop"
+    bot.say(sender, "hi")
+    bot.say(sender, "/affirm")
+    assert "stop there" in bot.texts(sender, "/stop")[0]
+    assert bot.export("rest", sender)["answers"] == []
+    # After stopping, a greeting starts again rather than being taken as an answer.
+    assert "Outcomes Coach" in bot.texts(sender, "hello")[0]
+
+
+def test_no_consent_stores_nothing(bot) -> None:
+    sender = "e2e-no-consent"
+    bot.say(sender, "hello")
+    assert "haven't stored anything" in bot.texts(sender, "/deny")[0]
+    record = bot.export("rest", sender)
+    assert record["answers"] == [] and "consented_at" not in record
+
+
+@pytest.mark.parametrize("message", ["", "   ", "😀😀😀", "\u200b\u0007"])
+def test_empty_and_symbol_answers_get_a_clear_reply(bot, message) -> None:
+    sender = f"e2e-empty-{abs(hash(message))}"
+    bot.say(sender, "hello")
+    bot.say(sender, "/affirm")
+    replies = bot.texts(sender, message)
+    assert replies and "didn't catch any words" in replies[0]
+
+
+def test_reword_replaces_the_draft(bot) -> None:
+    sender = "e2e-reword"
+    bot.say(sender, "hello")
+    bot.say(sender, "/affirm")
+    bot.say(sender, "I'd like to see more of my grandchildren")
+    assert bot.texts(sender, "/reword") == ["How would you put it, in your own words?"]
+    bot.say(sender, "I want to see my grandchildren every week")
+    outcomes = bot.export("rest", sender)["outcomes"]
+    assert [o["statement"] for o in outcomes] == ["I want to see my grandchildren every week"]
+
+
+def test_logs_hold_no_personal_text(bot) -> None:
+    sender = "e2e-private"
+    secret_answer = "I want to visit Marjorie in Kirkcaldy on Sundays"
+    bot.say(sender, "hello")
+    bot.say(sender, "/affirm")
+    bot.say(sender, secret_answer)
+    logs = bot.logs()
+    assert "Marjorie" not in logs and "Kirkcaldy" not in logs
+    assert "event=answer" in logs  # the action server does log, without the words
