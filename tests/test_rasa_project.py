@@ -6,7 +6,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
 import yaml
 
 from bot.config import PROJECT_ROOT, get_settings
@@ -82,8 +81,10 @@ async def main():
 asyncio.run(main())
 """
 
+# "I want to quit this job" is left out on purpose: word counts alone put it next to the
+# command "I want to quit" (stop, ~0.9). Inside a question the form's validation keeps it as an
+# answer (tests/actions, tests/e2e); that is where DESIGN §8 says the decision belongs.
 COMMAND_LIKE_ANSWERS = [
-    "I want to quit this job",
     "no, I don't want to talk about my leg",
     "stop the home care, it's rubbish",
     "my family matters most to me",

@@ -17,24 +17,42 @@ class Turn(StrEnum):
     STOP = "stop"
     PAUSE = "pause"
     HELP = "help"
+    AFFIRM = "affirm"
+    DENY = "deny"
+    REWORD = "reword"
 
 
-_CONTROL_INTENTS = {"stop": Turn.STOP, "pause": Turn.PAUSE, "help": Turn.HELP}
+ALWAYS = frozenset({Turn.STOP, Turn.PAUSE, Turn.HELP})
+CHOICES = frozenset({Turn.AFFIRM, Turn.DENY, Turn.REWORD})
 SHORT_COMMAND_WORDS = 4
 CONFIDENT = 0.8
 
 
-def interpret_turn(text: str | None, intent: str | None, confidence: float | None) -> Turn:
-    """Return whether a message typed inside a form is an answer or a control command."""
+def interpret_turn(
+    text: str | None,
+    intent: str | None,
+    confidence: float | None,
+    choices: frozenset[Turn] = frozenset(),
+) -> Turn:
+    """Return whether a message typed inside a form is an answer or a command.
+
+    ``choices`` names the button intents (affirm, deny, reword) that mean something at this
+    point; stop, pause and help always do. A slash command that means nothing here is
+    treated as a request for help rather than as an answer.
+    """
+    allowed = ALWAYS | choices
     message = clean(text)
     if message.startswith("/"):
-        command = message[1:].split("{", 1)[0].split()[0].lower() if len(message) > 1 else ""
-        return _CONTROL_INTENTS.get(command, Turn.ANSWER if command == "" else Turn.HELP)
-    control = _CONTROL_INTENTS.get(intent or "")
+        name = message[1:].split("{", 1)[0].split()[0].lower() if len(message) > 1 else ""
+        if not name:
+            return Turn.ANSWER
+        turn = Turn(name) if name in Turn._value2member_map_ else None
+        return turn if turn in allowed else Turn.HELP
+    turn = Turn(intent) if intent in Turn._value2member_map_ else None
     if (
-        control is not None
+        turn in allowed
         and (confidence or 0.0) >= CONFIDENT
         and 0 < len(words(message)) <= SHORT_COMMAND_WORDS
     ):
-        return control
+        return turn
     return Turn.ANSWER

@@ -2,47 +2,60 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+import yaml
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from bot.actions.base import person_key
-from bot.actions.best_hope import ActionAskBestHope, ActionProcessAnswer, ValidateBestHopeForm
-from bot.actions.consent import ActionRecordConsent
-from bot.actions.drafts import (
-    ActionConfirmOutcome,
-    ActionDropOutcome,
-    ActionSaveReworded,
-    ValidateRewordForm,
+from bot.actions.best_hope import (
+    ActionAskBestHope,
+    ActionAskDraftReply,
+    ActionFinishBestHope,
+    ValidateBestHopeForm,
 )
+from bot.actions.consent import ActionRecordConsent
 from bot.store import repositories as repo
 from tests.conftest import make_tracker
 
-DOMAIN: dict = {"forms": {"best_hope_form": {"required_slots": ["best_hope"]}}}
+DOMAIN: dict = {"forms": {"best_hope_form": {"required_slots": ["best_hope", "draft_reply"]}}}
 
 
 def responses(dispatcher) -> list[str | None]:
     return [m.get("response") for m in dispatcher.messages]
 
 
-def record(db, tracker):
+def record(db, sender: str) -> dict:
     with db.begin() as session:
-        return repo.record_as_dict(session, person_key(tracker))
+        return repo.record_as_dict(session, person_key(make_tracker(sender)))
 
 
-def validate(text: str, intent: str = "share", confidence: float = 0.9, **slots):
-    dispatcher_ = CollectingDispatcher()
+def consent(db, sender: str) -> None:
+    with db.begin() as session:
+        repo.record_consent(session, person_key(make_tracker(sender)))
+
+
+def validate_answer(text: str, intent="share", confidence=0.9, sender="p", **slots):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(sender, text=text, intent=intent, confidence=confidence, slots=slots)
+    result = ValidateBestHopeForm().validate_best_hope(text, dispatcher, tracker, DOMAIN)
+    return result, dispatcher
+
+
+def validate_reply(text: str, intent="share", confidence=0.9, **slots):
+    dispatcher = CollectingDispatcher()
     tracker = make_tracker(text=text, intent=intent, confidence=confidence, slots=slots)
-    result = ValidateBestHopeForm().validate_best_hope(text, dispatcher_, tracker, DOMAIN)
-    return result, dispatcher_
+    result = ValidateBestHopeForm().validate_draft_reply(text, dispatcher, tracker, DOMAIN)
+    return result, dispatcher
 
 
 def test_consent_is_recorded_under_a_pseudonym(db, dispatcher) -> None:
-    tracker = make_tracker("alice")
-    ActionRecordConsent().run(dispatcher, tracker, {})
+    ActionRecordConsent().run(dispatcher, make_tracker("alice"), {})
     assert responses(dispatcher) == ["utter_consent_thanks"]
     with db.begin() as session:
-        assert repo.has_consented(session, person_key(tracker))
+        assert repo.has_consented(session, person_key(make_tracker("alice")))
         assert repo.get_person(session, "alice") is None
 
 
@@ -55,16 +68,18 @@ def test_consent_is_recorded_under_a_pseudonym(db, dispatcher) -> None:
     ],
 )
 def test_answers_that_sound_like_commands_are_kept(db, answer) -> None:
-    result, dispatcher = validate(answer, intent="stop", confidence=0.95)
-    assert result == {"best_hope": answer, "probe": None, "probe_count": 0}
+    consent(db, "cmd")
+    result, dispatcher = validate_answer(answer, intent="stop", confidence=0.95, sender="cmd")
+    assert result["best_hope"] == answer
     assert dispatcher.messages == []
+    assert [a["text"] for a in record(db, "cmd")["answers"]] == [answer]
 
 
 @pytest.mark.parametrize(
     ("text", "how"), [("/stop", "stop"), ("stop", "stop"), ("/pause", "pause")]
 )
 def test_stop_and_pause_end_the_question(db, text, how) -> None:
-    result, _ = validate(text, intent=how, confidence=1.0)
+    result, _ = validate_answer(text, intent=how, confidence=1.0)
     assert result == {"best_hope": None, "form_stopped": how, "requested_slot": None}
 
 
@@ -73,22 +88,23 @@ def test_stop_and_pause_end_the_question(db, text, how) -> None:
     [("don't know", "dont_know"), ("family", "short"), ("", "empty"), ("😶", "empty")],
 )
 def test_thin_answers_get_a_kind_follow_up_not_a_draft(db, text, probe) -> None:
-    result, _ = validate(text)
+    result, _ = validate_answer(text)
     assert result == {"best_hope": None, "probe": probe, "probe_count": 1}
 
 
-def test_after_two_probes_a_short_answer_is_accepted(db) -> None:
-    result, _ = validate("family", probe_count=2)
+def test_after_two_probes_a_short_answer_is_accepted_without_a_draft(db) -> None:
+    result, _ = validate_answer("family", probe_count=2)
     assert result["best_hope"] == "family"
+    assert result["draft_outcome"] is None
 
 
 def test_empty_is_never_accepted_even_after_probes(db) -> None:
-    result, _ = validate("   ", probe_count=5)
+    result, _ = validate_answer("   ", probe_count=5)
     assert result["best_hope"] is None
 
 
 def test_help_inside_the_question_explains_and_asks_again(db) -> None:
-    result, dispatcher = validate("/help", intent="help", confidence=1.0)
+    result, dispatcher = validate_answer("/help", intent="help", confidence=1.0)
     assert result["best_hope"] is None and result["probe"] == "help"
     assert responses(dispatcher) == ["utter_help_in_form"]
 
@@ -102,91 +118,126 @@ def test_follow_up_question_differs_from_the_first(dispatcher) -> None:
     assert first != second
 
 
-def test_answer_is_stored_reflected_and_drafted(db, dispatcher) -> None:
-    tracker = make_tracker("bob", slots={"best_hope": "I miss my garden and my friends"})
-    with db.begin() as session:
-        repo.record_consent(session, person_key(tracker))
-    events = ActionProcessAnswer().run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_reflection", "utter_show_draft"]
-    assert dispatcher.messages[0]["reflection"] == "You miss your garden and your friends."
-    assert dispatcher.messages[1]["draft"] == "I miss my garden and my friends"
-    assert SlotSet("draft_outcome", "I miss my garden and my friends") in events
-    stored = record(db, tracker)
+def test_answer_is_stored_at_once_with_a_proposed_draft(db) -> None:
+    consent(db, "bob")
+    result, _ = validate_answer("I miss my garden and my friends", sender="bob")
+    assert result["draft_outcome"] == "I miss my garden and my friends"
+    assert isinstance(result["draft_outcome_id"], float)
+    stored = record(db, "bob")
     assert stored["answers"][0]["text"] == "I miss my garden and my friends"
     assert stored["outcomes"][0]["status"] == "proposed"
 
 
-def test_nothing_is_stored_without_consent(db, dispatcher) -> None:
-    tracker = make_tracker("carol", slots={"best_hope": "I want to go home"})
-    ActionProcessAnswer().run(dispatcher, tracker, {})
-    assert responses(dispatcher)[0] == "utter_reflection"
-    assert record(db, tracker)["answers"] == []
+def test_nothing_is_stored_without_consent(db) -> None:
+    result, _ = validate_answer("I want to go home", sender="carol")
+    assert result["best_hope"] == "I want to go home"
+    assert result["draft_outcome_id"] is None
+    assert record(db, "carol")["answers"] == []
 
 
-def test_stopped_question_says_so_and_resets(db, dispatcher) -> None:
-    events = ActionProcessAnswer().run(dispatcher, make_tracker(slots={"form_stopped": "stop"}), {})
+def test_draft_is_shown_after_a_reflection(dispatcher) -> None:
+    tracker = make_tracker(
+        slots={"best_hope": "I miss my garden", "draft_outcome": "I miss my garden"}
+    )
+    ActionAskDraftReply().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_reflection", "utter_show_draft"]
+    assert dispatcher.messages[0]["reflection"] == "You miss your garden."
+    assert dispatcher.messages[1]["draft"] == "I miss my garden"
+
+
+def test_reword_asks_for_the_persons_words(dispatcher) -> None:
+    tracker = make_tracker(slots={"probe": "reword", "draft_outcome": "x"})
+    ActionAskDraftReply().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_ask_outcome_wording"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("/affirm", "affirm", {"draft_reply": "confirmed"}),
+        ("yes that's right", "affirm", {"draft_reply": "confirmed"}),
+        ("/deny", "deny", {"draft_reply": "dropped"}),
+        ("/reword", "reword", {"draft_reply": None, "probe": "reword"}),
+        (
+            "I want to stop worrying about money",
+            "stop",
+            {"draft_reply": "reworded", "draft_outcome": "I want to stop worrying about money"},
+        ),
+        ("/stop", "stop", {"draft_reply": None, "form_stopped": "stop", "requested_slot": None}),
+    ],
+)
+def test_what_the_person_makes_of_the_draft(text, intent, expected) -> None:
+    result, _ = validate_reply(text, intent=intent, confidence=0.95)
+    assert result == expected
+
+
+def test_empty_rewording_is_asked_again() -> None:
+    result, _ = validate_reply("  ", probe="reword")
+    assert result == {"draft_reply": None, "probe": "reword"}
+
+
+def test_no_draft_means_no_second_slot() -> None:
+    form = ValidateBestHopeForm()
+    no_draft = make_tracker(slots={"best_hope": "family", "draft_outcome": None})
+    with_draft = make_tracker(slots={"best_hope": "I want x", "draft_outcome": "I want x"})
+    slots = ["best_hope", "draft_reply"]
+    assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), no_draft, DOMAIN)) == [
+        "best_hope"
+    ]
+    assert (
+        asyncio.run(form.required_slots(slots, CollectingDispatcher(), with_draft, DOMAIN)) == slots
+    )
+
+
+def _answered(db, sender: str, answer: str = "I'd like to cook my own dinner") -> dict:
+    consent(db, sender)
+    result, _ = validate_answer(answer, sender=sender)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("reply", "wording", "status", "first"),
+    [
+        ("confirmed", None, "confirmed", "utter_outcome_confirmed"),
+        ("reworded", "I want to make my own tea", "confirmed", "utter_outcome_confirmed"),
+        ("dropped", None, None, "utter_outcome_dropped"),
+    ],
+)
+def test_finish_saves_the_drafts_fate_and_summarises(db, dispatcher, reply, wording, status, first):
+    slots = _answered(db, "dan")
+    slots["draft_reply"] = reply
+    if wording:
+        slots["draft_outcome"] = wording
+    events = ActionFinishBestHope().run(dispatcher, make_tracker("dan", slots=slots), {})
+    assert responses(dispatcher) == [first, "utter_summary"]
+    outcomes = record(db, "dan")["outcomes"]
+    if status is None:
+        assert outcomes == []
+    else:
+        assert [(o["statement"], o["status"]) for o in outcomes] == [
+            (wording or "I'd like to cook my own dinner", status)
+        ]
+    assert SlotSet("best_hope", None) in events and SlotSet("draft_outcome", None) in events
+
+
+def test_finish_after_stop_says_so_and_keeps_the_answer(db, dispatcher) -> None:
+    slots = _answered(db, "erin")
+    slots.update(form_stopped="stop", draft_reply=None)
+    events = ActionFinishBestHope().run(dispatcher, make_tracker("erin", slots=slots), {})
     assert responses(dispatcher) == ["utter_stopped"]
     assert SlotSet("form_stopped", None) in events
+    kept = record(db, "erin")
+    assert kept["answers"][0]["text"] == "I'd like to cook my own dinner"
+    assert kept["outcomes"][0]["status"] == "proposed"
 
 
-def _draft_for(db, sender: str) -> tuple:
-    tracker = make_tracker(sender, slots={"best_hope": "I'd like to cook my own dinner"})
-    with db.begin() as session:
-        repo.record_consent(session, person_key(tracker))
-    events = ActionProcessAnswer().run(CollectingDispatcher(), tracker, {})
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    slots["best_hope"] = "I'd like to cook my own dinner"
-    return slots
-
-
-def test_confirming_a_draft_saves_it_and_summarises(db, dispatcher) -> None:
-    slots = _draft_for(db, "dan")
-    tracker = make_tracker("dan", slots=slots, intent="affirm")
-    events = ActionConfirmOutcome().run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_outcome_confirmed", "utter_summary"]
-    assert "cook my own dinner" in dispatcher.messages[1]["outcome_line"]
-    assert record(db, tracker)["outcomes"][0]["status"] == "confirmed"
-    assert SlotSet("draft_outcome", None) in events
-
-
-def test_dropping_a_draft_leaves_it_out_of_the_record(db, dispatcher) -> None:
-    slots = _draft_for(db, "erin")
-    tracker = make_tracker("erin", slots=slots, intent="deny")
-    ActionDropOutcome().run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_outcome_dropped", "utter_summary"]
-    assert record(db, tracker)["outcomes"] == []
-
-
-def test_typed_new_wording_replaces_the_draft(db, dispatcher) -> None:
-    slots = _draft_for(db, "fay")
-    tracker = make_tracker("fay", slots=slots, text="I want to make my own tea again")
-    ActionSaveReworded().run(dispatcher, tracker, {})
-    outcomes = record(db, tracker)["outcomes"]
-    assert outcomes == [
-        {
-            "statement": "I want to make my own tea again",
-            "domain": None,
-            "why": None,
-            "status": "confirmed",
-        }
-    ]
-
-
-def test_reword_form_keeps_the_persons_text_and_rejects_empty(db, dispatcher) -> None:
-    form = ValidateRewordForm()
-    tracker = make_tracker(text="  My own words  ")
-    assert form.validate_outcome_wording("  My own words  ", dispatcher, tracker, {}) == {
-        "outcome_wording": "My own words"
-    }
-    assert form.validate_outcome_wording("", dispatcher, make_tracker(text=""), {}) == {
-        "outcome_wording": None
-    }
+def test_finish_without_a_draft_reflects_and_summarises(db, dispatcher) -> None:
+    slots = {"best_hope": "family", "draft_outcome": None}
+    ActionFinishBestHope().run(dispatcher, make_tracker("fay", slots=slots), {})
+    assert responses(dispatcher) == ["utter_reflection", "utter_no_draft", "utter_summary"]
 
 
 def test_action_server_registers_every_domain_action() -> None:
-    import yaml
-    from rasa_sdk.executor import ActionExecutor
-
     executor = ActionExecutor()
     executor.register_package("bot.actions")
     with open("domain.yml") as handle:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 def test_action_server_lists_our_actions(bot) -> None:
     url = f"http://127.0.0.1:{bot.settings.action_port}/actions"
     names = {a["name"] for a in httpx.get(url, timeout=10).json()}
-    assert {"action_process_answer", "validate_best_hope_form"} <= names
+    assert {"action_ask_draft_reply", "validate_best_hope_form"} <= names
     assert rasa_sdk.__version__.startswith("3.")
 
 
@@ -37,10 +37,18 @@ def test_custom_action_messages_buttons_and_slot_events_round_trip(bot) -> None:
     assert slots["draft_outcome"] == "I'd like to cook my own dinner again"
     assert isinstance(slots["draft_outcome_id"], float)
     actions = [e.get("name") for e in events if e["event"] == "action"]
-    assert actions.index("action_record_consent") < actions.index("action_process_answer")
-    loops = [e.get("name") for e in events if e["event"] == "active_loop"]
-    assert loops[:2] == ["best_hope_form", None]
+    # The form runs its ask actions itself; the tracker shows the form action each turn.
+    assert actions.index("action_record_consent") < actions.index("best_hope_form")
+    assert actions.count("best_hope_form") == 2
+    assert [e.get("name") for e in events if e["event"] == "active_loop"] == ["best_hope_form"]
 
     # The slot set by one SDK call is read back by the next one (summary uses it).
     summary = bot.texts(sender, "/affirm")
     assert "cook my own dinner" in summary[1]
+    events = bot.tracker_events(sender)
+    assert [e.get("name") for e in events if e["event"] == "active_loop"] == [
+        "best_hope_form",
+        None,
+    ]
+    slots = [e for e in events if e["event"] == "slot" and e["name"] == "draft_outcome"]
+    assert slots[-1]["value"] is None  # cleared by action_finish_best_hope
