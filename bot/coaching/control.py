@@ -24,8 +24,9 @@ class Turn(StrEnum):
 
 ALWAYS = frozenset({Turn.STOP, Turn.PAUSE, Turn.HELP})
 CHOICES = frozenset({Turn.AFFIRM, Turn.DENY, Turn.REWORD})
-SHORT_COMMAND_WORDS = 4
-CONFIDENT = 0.8
+# A command is short. The longer the message, the surer the NLU must be before it counts
+# as one: (most words, least confidence).
+COMMAND_LENGTHS = ((4, 0.8), (6, 0.98))
 
 
 def interpret_turn(
@@ -49,10 +50,9 @@ def interpret_turn(
         turn = Turn(name) if name in Turn._value2member_map_ else None
         return turn if turn in allowed else Turn.HELP
     turn = Turn(intent) if intent in Turn._value2member_map_ else None
-    if (
-        turn in allowed
-        and (confidence or 0.0) >= CONFIDENT
-        and 0 < len(words(message)) <= SHORT_COMMAND_WORDS
-    ):
-        return turn
+    count = len(words(message))
+    if turn in allowed and count > 0:
+        for most_words, least_confidence in COMMAND_LENGTHS:
+            if count <= most_words and (confidence or 0.0) >= least_confidence:
+                return turn
     return Turn.ANSWER

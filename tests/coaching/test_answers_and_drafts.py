@@ -78,3 +78,25 @@ def test_question_is_never_repeated_verbatim_when_probing() -> None:
 def test_summary_mentions_outcome_only_when_there_is_one() -> None:
     assert summary_parts("I miss my garden", None)["outcome_line"] == ""
     assert "garden" in summary_parts("x y", "I miss my garden")["outcome_line"]
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "turn"),
+    [
+        ("I want to end this", 0.99, Turn.STOP),  # short enough, and very sure
+        ("I want to end this", 0.9, Turn.ANSWER),  # not sure enough for five words
+        ("I want to stop going to that day centre", 0.99, Turn.ANSWER),  # too long
+    ],
+)
+def test_longer_messages_need_more_confidence(text, confidence, turn) -> None:
+    assert interpret_turn(text, "stop", confidence) is turn
+
+
+def test_button_intents_count_only_where_offered() -> None:
+    from bot.coaching.control import CHOICES
+
+    assert interpret_turn("/affirm", "affirm", 1.0) is Turn.HELP
+    assert interpret_turn("/affirm", "affirm", 1.0, choices=CHOICES) is Turn.AFFIRM
+    assert interpret_turn("yes", "affirm", 0.96, choices=CHOICES) is Turn.AFFIRM
+    assert interpret_turn("yes", "affirm", 0.96) is Turn.ANSWER
+    assert interpret_turn('/deny{"x": 1}', "deny", 1.0, choices=CHOICES) is Turn.DENY

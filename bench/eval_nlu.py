@@ -1,0 +1,84 @@
+"""`make eval`: how well commands are told from answers, on held-apart examples.
+
+Runs ``rasa test nlu`` on ``tests/nlu/test_nlu.yml`` (examples kept out of the training
+data), then applies the validation rule the forms use (``bot.coaching.control``) to every
+prediction: inside a question, is a command taken as a command and an answer kept as an
+answer? Figures go to ``results/nlu/`` and are printed; docs/evaluation.md records them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.coaching.control import Turn, interpret_turn
+from bot.config import PROJECT_ROOT, get_settings
+from bot.runtime import model_path, rasa_environment, rasa_executable
+
+OUT = PROJECT_ROOT / "results" / "nlu"
+TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
+COMMAND_INTENTS = {"stop": Turn.STOP, "pause": Turn.PAUSE, "help": Turn.HELP}
+
+
+def run_rasa_test() -> None:
+    command = [
+        str(rasa_executable()), "test", "nlu",
+        "--nlu", str(TEST_SET), "--model", str(model_path()),
+        "--out", str(OUT), "--successes", "--no-plot",
+    ]  # fmt: skip
+    subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment(get_settings()), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def predictions() -> list[dict]:
+    rows: list[dict] = []
+    for name in ("intent_successes.json", "intent_errors.json"):
+        path = OUT / name
+        if path.exists():
+            rows += json.loads(path.read_text())
+    return rows
+
+
+def decision_accuracy(rows: list[dict]) -> dict[str, float | int]:
+    """Apply the in-form rule to each prediction and score command-vs-answer decisions."""
+    commands = [r for r in rows if r["intent"] in COMMAND_INTENTS]
+    answers = [r for r in rows if r["intent"] == "share"]
+
+    def decided(row: dict) -> Turn:
+        predicted = row["intent_prediction"]
+        return interpret_turn(row["text"], predicted["name"], predicted["confidence"])
+
+    commands_ok = sum(decided(r) is COMMAND_INTENTS[r["intent"]] for r in commands)
+    answers_ok = sum(decided(r) is Turn.ANSWER for r in answers)
+    return {
+        "commands": len(commands),
+        "commands_recognised": commands_ok,
+        "answers": len(answers),
+        "answers_kept": answers_ok,
+    }
+
+
+def main() -> int:
+    run_rasa_test()
+    report = json.loads((OUT / "intent_report.json").read_text())
+    decisions = decision_accuracy(predictions())
+    print(f"NLU on {TEST_SET.relative_to(PROJECT_ROOT)} (held apart from training data)")
+    print(
+        f"  intent accuracy {report['accuracy']:.3f}, macro F1 {report['macro avg']['f1-score']:.3f}"
+    )
+    for intent, scores in sorted(report.items()):
+        if isinstance(scores, dict) and "support" in scores and "avg" not in intent:
+            print(f"  {intent:14} F1 {scores['f1-score']:.2f}  (n={scores['support']})")
+    print("Inside a question (form validation rule):")
+    print(
+        f"  commands taken as commands: {decisions['commands_recognised']}/{decisions['commands']}"
+    )
+    print(f"  answers kept as answers:    {decisions['answers_kept']}/{decisions['answers']}")
+    (OUT / "decisions.json").write_text(json.dumps(decisions, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
