@@ -52,13 +52,24 @@ def train(force: Annotated[bool, typer.Option(help="Train even if nothing change
 
 
 @app.command()
-def actions(port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None) -> None:
+def actions(
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    allow_public: Annotated[
+        bool, typer.Option(help="Allow a non-loopback COACH_HOST (put authentication in front).")
+    ] = False,
+) -> None:
     """Run the action server (upgrades the database first)."""
+    from bot.runtime import StartupError, check_host
     from bot.store.migrate import upgrade
 
     settings = get_settings()
+    try:
+        check_host(settings.host, allow_public)
+    except StartupError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
     upgrade(settings.database_url)
-    os.environ.setdefault("SANIC_HOST", settings.host)
+    os.environ["SANIC_HOST"] = settings.host
     args = [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions"]
     args += ["--port", str(port or settings.action_port)]
     args += ["--endpoints", str(PROJECT_ROOT / "bot" / "action_endpoints.yml")]
