@@ -8,6 +8,7 @@ import sys
 
 import httpx
 from rich.console import Console
+from rich.markup import escape
 
 from bot.config import Settings
 from bot.store.people import rasa_sender_id
@@ -28,11 +29,11 @@ def render(console: Console, messages: list[dict]) -> list[dict]:
     buttons: list[dict] = []
     for message in messages:
         if message.get("text"):
-            console.print(f"[bold green]Coach:[/] {message['text']}", highlight=False, markup=True)
+            console.print(f"[bold green]Coach:[/] {escape(message['text'])}", highlight=False)
         if message.get("buttons"):
             buttons = message["buttons"]
             for number, button in enumerate(buttons, start=1):
-                console.print(f"   [cyan]{number}[/]. {button['title']}", highlight=False)
+                console.print(f"   [cyan]{number}[/]. {escape(button['title'])}", highlight=False)
     return buttons
 
 
