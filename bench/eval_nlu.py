@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 from bot.coaching.control import Turn, interpret_turn
 from bot.config import PROJECT_ROOT, get_settings
@@ -65,9 +64,8 @@ def main() -> int:
     report = json.loads((OUT / "intent_report.json").read_text())
     decisions = decision_accuracy(predictions())
     print(f"NLU on {TEST_SET.relative_to(PROJECT_ROOT)} (held apart from training data)")
-    print(
-        f"  intent accuracy {report['accuracy']:.3f}, macro F1 {report['macro avg']['f1-score']:.3f}"
-    )
+    macro_f1 = report["macro avg"]["f1-score"]
+    print(f"  intent accuracy {report['accuracy']:.3f}, macro F1 {macro_f1:.3f}")
     for intent, scores in sorted(report.items()):
         if isinstance(scores, dict) and "support" in scores and "avg" not in intent:
             print(f"  {intent:14} F1 {scores['f1-score']:.2f}  (n={scores['support']})")
