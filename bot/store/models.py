@@ -42,6 +42,12 @@ class Person(Base):
     outcomes: Mapped[list[Outcome]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Outcome.id"
     )
+    service_requests: Mapped[list[ServiceRequest]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="ServiceRequest.id"
+    )
+    strengths: Mapped[list[Strength]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Strength.id"
+    )
 
 
 class Conversation(Base):
@@ -94,3 +100,33 @@ class Outcome(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="outcomes")
+
+
+class ServiceRequest(Base):
+    """A service or resource the person asked for: an input, linked to the outcome it serves."""
+
+    __tablename__ = "service_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id", ondelete="SET NULL"))
+    outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcome.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="service_requests")
+    outcome: Mapped[Outcome | None] = relationship()
+
+
+class Strength(Base):
+    """A strength, skill or resource the person mentioned, in their words."""
+
+    __tablename__ = "strength"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="strengths")

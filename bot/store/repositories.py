@@ -7,7 +7,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import Answer, Conversation, Outcome, Person, utcnow
+from bot.store.models import (
+    Answer,
+    Conversation,
+    Outcome,
+    Person,
+    ServiceRequest,
+    Strength,
+    utcnow,
+)
 
 SCHEMA = "outcomes-coach/record@1"
 
@@ -91,6 +99,42 @@ def add_outcome(
     return outcome
 
 
+def add_service_request(
+    session: Session,
+    pseudonym: str,
+    text: str,
+    *,
+    answer_id: int | None = None,
+    outcome_id: int | None = None,
+) -> ServiceRequest:
+    """Record a service or resource the person asked for, with the outcome it serves."""
+    person = get_or_create_person(session, pseudonym)
+    request = ServiceRequest(person=person, text=text, answer_id=answer_id, outcome_id=outcome_id)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def add_strength(
+    session: Session, pseudonym: str, text: str, *, answer_id: int | None = None
+) -> Strength:
+    """Record a strength, skill or resource, in the person's words (once per wording)."""
+    person = get_or_create_person(session, pseudonym)
+    existing = next((s for s in person.strengths if s.text.lower() == text.lower()), None)
+    if existing is not None:
+        return existing
+    strength = Strength(person=person, text=text, answer_id=answer_id)
+    session.add(strength)
+    session.flush()
+    return strength
+
+
+def flag_risk(session: Session, pseudonym: str) -> None:
+    """Mark the person's open conversation for the worker's attention (a risk disclosure)."""
+    person = get_or_create_person(session, pseudonym)
+    open_conversation(session, person).risk_flag = True
+
+
 def set_outcome_status(
     session: Session, pseudonym: str, outcome_id: int, status: str, statement: str | None = None
 ) -> Outcome | None:
@@ -149,6 +193,16 @@ def record_as_dict(session: Session, pseudonym: str) -> dict:
         for o in person.outcomes
         if o.status != "dropped"
     ]
+    record["services"] = [
+        {
+            "text": r.text,
+            "for_outcome": r.outcome.statement
+            if r.outcome is not None and r.outcome.status != "dropped"
+            else None,
+        }
+        for r in person.service_requests
+    ]
+    record["strengths"] = [s.text for s in person.strengths]
     record["risk_flag"] = any(c.risk_flag for c in person.conversations)
     record["answers"] = [
         {"question": a.question_key, "text": a.text, "turn": a.turn}
@@ -166,6 +220,9 @@ __all__ = [
     "SCHEMA",
     "add_answer",
     "add_outcome",
+    "add_service_request",
+    "add_strength",
+    "flag_risk",
     "count_people",
     "erase_person",
     "finish_conversation",

@@ -14,7 +14,7 @@ from bot.store.session import make_engine
 def test_migrations_create_the_schema_in_a_private_file(var_dir: Path) -> None:
     url = get_settings().database_url
     upgrade(url)
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == "0002"
     db_file = var_dir / "coach.db"
     assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(var_dir.stat().st_mode) == 0o700
@@ -26,7 +26,7 @@ def test_upgrade_twice_is_harmless(var_dir: Path) -> None:
     url = get_settings().database_url
     upgrade(url)
     upgrade(url)
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == "0002"
 
 
 def test_answers_are_numbered_in_order_and_kept_verbatim(db) -> None:
@@ -109,3 +109,41 @@ def test_record_keys_never_equal_raw_ids(var_dir: Path) -> None:
     assert rasa_sender_id(settings, "rest", "alice") == "alice"
     assert record_key(settings, "alice") != "alice"
     assert record_key_for(settings, "telegram", 42) == record_key(settings, telegram_sender)
+
+
+def test_services_are_linked_to_the_outcome_they_serve(db) -> None:
+    with db.begin() as session:
+        answer = repo.add_answer(session, "p5", "best_hope", "A ramp so I can get to the shops")
+        outcome = repo.add_outcome(session, "p5", "I want to get to the shops")
+        repo.add_service_request(
+            session, "p5", "ramp", answer_id=answer.id, outcome_id=outcome.id
+        )
+        repo.add_service_request(session, "p5", "home care", answer_id=answer.id)
+        repo.add_strength(session, "p5", "my son")
+        repo.add_strength(session, "p5", "My son")  # same words: kept once
+        repo.flag_risk(session, "p5")
+    with db.begin() as session:
+        record = repo.record_as_dict(session, "p5")
+    assert record["services"] == [
+        {"text": "ramp", "for_outcome": "I want to get to the shops"},
+        {"text": "home care", "for_outcome": None},
+    ]
+    assert record["strengths"] == ["my son"]
+    assert record["risk_flag"] is True
+
+
+def test_migration_0002_keeps_existing_records(var_dir) -> None:
+    url = get_settings().database_url
+    upgrade(url, "0001")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO person (pseudonym, role, created_at) VALUES ('old', 'self', '2026-01-01')"
+        )
+    upgrade(url)
+    assert current_revision(url) == "0002"
+    from bot.store.session import session_factory
+
+    with session_factory(url).begin() as session:
+        assert repo.get_person(session, "old") is not None
+        assert repo.record_as_dict(session, "old")["services"] == []
