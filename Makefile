@@ -49,6 +49,7 @@ $(RASA_STAMP): requirements-rasa.lock
 
 train: setup ## Train the Rasa model if domain, config or data changed
 	$(COACH) train
+	$(COACH) train-nlp
 
 run: setup train ## Start everything and chat in this terminal (Telegram too if TELEGRAM_BOT_TOKEN is set)
 	$(COACH) serve --chat
@@ -69,8 +70,9 @@ rasa-test: setup train ## Test stories (predictions only) with rasa test
 	$(RASA) test core --stories tests/stories --model models/outcomes-coach.tar.gz \
 		--fail-on-prediction-errors --out results/core
 
-eval: setup train ## Evaluate the NLU on held-apart examples (commands vs answers)
+eval: setup train ## Evaluate: commands vs answers (NLU), statements and drafting on the dev sets
 	$(VENV)/bin/python -m bench.eval_nlu
+	$(VENV)/bin/python -m bench.eval_outcomes
 
 bench: setup train ## Benchmarks (not part of test); writes docs/benchmarks.md
 	$(VENV)/bin/python -m bench.run

@@ -53,6 +53,7 @@ from typing import Any
 
 import httpx
 
+from bench import coaching
 from bot.config import PROJECT_ROOT
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -493,6 +494,7 @@ def render_report(results: dict[str, Any]) -> str:
         f"- `rasa init` (creates the starter project and trains it): "
         f"{format_value(_get(starter, 'init', 'seconds'), 's')}.",
         "",
+        *coaching.render(results.get("coaching") or {}),
         "## Machine",
         "",
         f"- CPU: {machine.get('cpu_model', '?')}, {machine.get('logical_cpus', '?')} logical CPUs "
@@ -1352,6 +1354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         results["machine"] = machine_info(rasa_executable().parent / "python")
         results["code"] = code_state()
+        log("coaching functions: timing classify and draft per answer")
+        results["coaching"] = coaching.measure()
         results["bots"]["coach"] = bench_coach(work, turns)
         if not args.skip_baseline:
             results["bots"]["starter"] = bench_starter(work, turns)

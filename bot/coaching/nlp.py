@@ -49,7 +49,7 @@ _BOW = {
 
 
 def training_files() -> list[Path]:
-    return [DATA / "statements.jsonl", DATA / "services.txt"]
+    return [DATA / "statements.jsonl", DATA / "services.txt", DATA / "service_patterns.jsonl"]
 
 
 def data_fingerprint() -> str:
@@ -59,6 +59,17 @@ def data_fingerprint() -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()
+
+
+def service_patterns() -> list[dict]:
+    """Phrase patterns from the lexicon, then token patterns (``service_patterns.jsonl``) for
+    services the lexicon can't list: "a cookery class", "the falls prevention team",
+    "someone to do the shopping"."""
+    patterns: list[dict] = [{"label": "SERVICE", "pattern": t} for t in service_terms()]
+    path = DATA / "service_patterns.jsonl"
+    with path.open(encoding="utf-8") as handle:
+        patterns += [json.loads(line) for line in handle if line.strip()]
+    return patterns
 
 
 def service_terms() -> list[str]:
@@ -123,9 +134,7 @@ def train(output: Path = MODEL_DIR, epochs: int = EPOCHS) -> Path:
     # by COACH_SPACY_MODEL are kept; labels are given, not inferred from the examples, so that
     # neither classifier picks up the other's labels.
     settings = {
-        "service_ruler": {
-            "patterns": [{"label": "SERVICE", "pattern": t} for t in service_terms()]
-        },
+        "service_ruler": {"patterns": service_patterns()},
         "textcat_kind": {"labels": list(KINDS)},
         "textcat_domain": {"labels": list(DOMAINS)},
     }
@@ -168,6 +177,32 @@ def get_nlp() -> Language:
     return spacy.load(MODEL_DIR)
 
 
+# Words that open a request rather than name the service: "an advocate", "more hours",
+# "a referral to CAMHS" → "advocate", "hours", "CAMHS".
+_LEADING = {"a", "an", "the", "some", "more", "any", "another", "extra", "new", "my", "our",
+            "her", "his", "their", "your", "proper", "bigger", "regular", "few", "little"}  # fmt: skip
+_REFERRAL = {"referral", "referrals", "referred", "place", "places"}
+_LINKS = {"to", "for", "at", "in", "with", "from", "a", "an", "the"}
+
+
+def _trim(span):
+    start = span.start
+    doc = span.doc
+    while start < span.end - 1:
+        word = doc[start].lower_
+        if word in _LEADING:
+            start += 1
+        elif word in _REFERRAL and doc[start + 1].lower_ in _LINKS:
+            start += 1
+            while start < span.end - 1 and doc[start].lower_ in _LINKS:
+                start += 1
+        else:
+            break
+    return doc[start : span.end] if start != span.start else span
+
+
 def services_in(doc: Doc) -> list:
-    """Service spans in a processed doc: longest first wins, in text order."""
-    return sorted(filter_spans(list(doc.spans.get(SERVICES_KEY, []))), key=lambda s: s.start)
+    """Service spans in a processed doc: trimmed of request words, longest wins, in order."""
+    spans = [_trim(s) for s in doc.spans.get(SERVICES_KEY, [])]
+    spans = [s for s in spans if not all(t.is_stop or t.is_punct for t in s)]
+    return sorted(filter_spans(spans), key=lambda s: s.start)
