@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -139,6 +140,70 @@ def telegram() -> None:
         typer.echo("Set TELEGRAM_BOT_TOKEN first (see README, Telegram set-up).", err=True)
         raise typer.Exit(2)
     run_polling(settings)
+
+
+def _input_lines(source: str) -> Iterator[str]:
+    """Lines of a file, or of standard input for "-", without their line endings."""
+    handle = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+    try:
+        for line in handle:
+            yield line.rstrip("\r\n")
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+
+
+def _emit(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+@app.command()
+def classify(
+    source: Annotated[
+        str, typer.Argument(help="A file of statements, one per line; - for stdin.")
+    ] = "-",
+) -> None:
+    """Classify statements as outcome, service or other (JSON Lines out, one per line in)."""
+    from bot.coaching.classify import classify_statement
+
+    for line in _input_lines(source):
+        _emit(classify_statement(line).as_json())
+
+
+@app.command()
+def draft(
+    source: Annotated[
+        str, typer.Argument(help='JSON Lines of {"question", "answer"}; - for stdin.')
+    ] = "-",
+) -> None:
+    """Draft outcomes, services and strengths from answers (JSON Lines in and out)."""
+    from bot.coaching.contracts import AnswerDraft
+    from bot.coaching.drafting import draft_answer
+
+    for line in _input_lines(source):
+        try:
+            item = json.loads(line) if line.strip() else {}
+            if not isinstance(item, dict):
+                raise ValueError("not a JSON object")
+        except ValueError:
+            _emit({**AnswerDraft([], [], [], "", None).as_json(), "error": "not a JSON object"})
+            continue
+        question, answer = item.get("question"), item.get("answer")
+        result = draft_answer(question if isinstance(question, str) else "",
+                              answer if isinstance(answer, str) else "")  # fmt: skip
+        _emit(result.as_json())
+
+
+@app.command("train-nlp")
+def train_nlp() -> None:
+    """Train the coaching NLP pipeline from the repo's data (models/nlp/), if it changed."""
+    from bot.coaching import nlp
+
+    if nlp.is_current():
+        typer.echo(f"Coaching pipeline is up to date: {nlp.MODEL_DIR}")
+        return
+    typer.echo(f"Trained: {nlp.train()}")
 
 
 class ExportFormat(StrEnum):

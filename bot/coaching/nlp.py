@@ -179,8 +179,9 @@ def get_nlp() -> Language:
 
 # Words that open a request rather than name the service: "an advocate", "more hours",
 # "a referral to CAMHS" → "advocate", "hours", "CAMHS".
-_LEADING = {"a", "an", "the", "some", "more", "any", "another", "extra", "new", "my", "our",
-            "her", "his", "their", "your", "proper", "bigger", "regular", "few", "little"}  # fmt: skip
+_LEADING = {"a", "an", "the", "some", "more", "any", "another", "extra", "new", "my",
+            "our", "her", "his", "their", "your", "proper", "bigger", "regular", "few",
+            "little"}  # fmt: skip
 _REFERRAL = {"referral", "referrals", "referred", "place", "places"}
 _LINKS = {"to", "for", "at", "in", "with", "from", "a", "an", "the"}
 
