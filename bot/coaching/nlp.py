@@ -183,6 +183,8 @@ _LEADING = {"a", "an", "the", "some", "more", "any", "another", "extra", "new", 
             "our", "her", "his", "their", "your", "proper", "bigger", "regular", "few",
             "little"}  # fmt: skip
 _REFERRAL = {"referral", "referrals", "referred", "place", "places"}
+_AMOUNTS = {"hours", "hour", "bit", "lot", "days", "day", "nights", "night", "visits", "visit",
+            "weeks", "week", "sessions", "session", "kind", "sort", "type"}  # fmt: skip
 _LINKS = {"to", "for", "at", "in", "with", "from", "a", "an", "the"}
 
 
@@ -193,6 +195,8 @@ def _trim(span):
         word = doc[start].lower_
         if word in _LEADING:
             start += 1
+        elif word in _AMOUNTS and doc[start + 1].lower_ == "of" and start + 2 < span.end:
+            start += 2
         elif word in _REFERRAL and doc[start + 1].lower_ in _LINKS:
             start += 1
             while start < span.end - 1 and doc[start].lower_ in _LINKS:
@@ -205,5 +209,7 @@ def _trim(span):
 def services_in(doc: Doc) -> list:
     """Service spans in a processed doc: trimmed of request words, longest wins, in order."""
     spans = [_trim(s) for s in doc.spans.get(SERVICES_KEY, [])]
-    spans = [s for s in spans if not all(t.is_stop or t.is_punct for t in s)]
+    spans = [
+        s for s in spans if not all(t.is_stop or t.is_punct or t.lower_ in _AMOUNTS for t in s)
+    ]
     return sorted(filter_spans(spans), key=lambda s: s.start)
