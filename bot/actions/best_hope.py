@@ -17,11 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.base import latest_intent, log_event, person_key, store
 from bot.coaching.answers import AnswerKind, assess_answer
 from bot.coaching.control import CHOICES, Turn, interpret_turn
-from bot.coaching.draft import draft_outcome
+from bot.coaching.drafting import draft_answer
 from bot.coaching.questions import best_hope_question
-from bot.coaching.reflect import simple_reflection
-from bot.coaching.summary import summary_parts
+from bot.coaching.reflect import NEUTRAL_REFLECTION
+from bot.coaching.risk import signposting
+from bot.coaching.summary import empowering_summary
 from bot.coaching.text import clean
+from bot.config import get_settings
 from bot.store import repositories
 
 QUESTION_KEY = "best_hope"
@@ -29,6 +31,9 @@ MAX_PROBES = 2
 # Slots that belong to one run of the form; cleared when it ends.
 FORM_SLOTS = (
     "best_hope",
+    "reflection",
+    "affirmation",
+    "probe_service",
     "draft_reply",
     "draft_outcome",
     "draft_outcome_id",
@@ -47,7 +52,10 @@ class ActionAskBestHope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         attempt = int(tracker.get_slot("probe_count") or 0)
-        dispatcher.utter_message(text=best_hope_question(tracker.get_slot("probe"), attempt))
+        question = best_hope_question(
+            tracker.get_slot("probe"), attempt, tracker.get_slot("probe_service")
+        )
+        dispatcher.utter_message(text=question)
         return []
 
 
@@ -65,9 +73,12 @@ class ActionAskDraftReply(Action):
             dispatcher.utter_message(response="utter_ask_outcome_wording")
             return []
         if probe is None:
-            reflection = simple_reflection(tracker.get_slot("best_hope") or "")
+            reflection = tracker.get_slot("reflection")
             if reflection:
                 dispatcher.utter_message(response="utter_reflection", reflection=reflection)
+            affirmation = tracker.get_slot("affirmation")
+            if affirmation:
+                dispatcher.utter_message(response="utter_affirmation", affirmation=affirmation)
         dispatcher.utter_message(
             response="utter_show_draft", draft=tracker.get_slot("draft_outcome")
         )
@@ -106,32 +117,68 @@ class ValidateBestHopeForm(FormValidationAction):
         if turn is Turn.HELP:
             dispatcher.utter_message(response="utter_help_in_form")
             return {"best_hope": None, "probe": "help", "probe_count": attempts + 1}
+        question = best_hope_question(
+            tracker.get_slot("probe"), attempts, tracker.get_slot("probe_service")
+        )
+        drafted = draft_answer(question, text)
+        key = person_key(tracker)
+        if drafted.risk is not None:
+            return self._risk(dispatcher, tracker, key, text, drafted.risk.category)
+
         kind = assess_answer(text)
         # After a few gentle probes, take what the person gives rather than press on.
         if kind is not AnswerKind.FULL and (kind is AnswerKind.EMPTY or attempts < MAX_PROBES):
             log_event("probe", tracker, kind=kind.value)
             return {"best_hope": None, "probe": kind.value, "probe_count": attempts + 1}
 
-        draft = draft_outcome(text)
-        key = person_key(tracker)
-        outcome_id = None
         with store().begin() as session:
             stored = repositories.has_consented(session, key)
+            outcome_ids = []
             if stored:
-                answer = repositories.add_answer(session, key, QUESTION_KEY, text)
-                if draft is not None:
-                    outcome = repositories.add_outcome(
-                        session, key, draft.statement, answer_id=answer.id
-                    )
-                    outcome_id = float(outcome.id)
-        log_event("answer", tracker, stored=stored, drafted=draft is not None)
+                outcome_ids = repositories.save_answer(
+                    session,
+                    key,
+                    QUESTION_KEY,
+                    text,
+                    outcomes=[(o.statement, o.domain) for o in drafted.outcomes],
+                    services=[(s.span.text, s.for_outcome) for s in drafted.services],
+                    strengths=[s.text for s in drafted.strengths],
+                )
+        log_event("answer", tracker, stored=stored, outcomes=len(drafted.outcomes),
+                  services=len(drafted.services), strengths=len(drafted.strengths))  # fmt: skip
+        if not drafted.outcomes and drafted.services and attempts < MAX_PROBES:
+            # A bare request: ask what it would make possible, so the outcome is heard too.
+            return {
+                "best_hope": None,
+                "probe": "service",
+                "probe_service": drafted.services[0].span.text,
+                "probe_count": attempts + 1,
+            }
+        first = drafted.outcomes[0] if drafted.outcomes else None
         return {
             "best_hope": text,
-            "draft_outcome": draft.statement if draft else None,
-            "draft_outcome_id": outcome_id,
+            "draft_outcome": first.statement if first else None,
+            "draft_outcome_id": float(outcome_ids[0]) if outcome_ids else None,
+            "reflection": drafted.reflection,
+            "affirmation": drafted.affirmation,
             "probe": None,
             "probe_count": 0,
         }
+
+    @staticmethod
+    def _risk(
+        dispatcher: CollectingDispatcher, tracker: Tracker, key: str, text: str, category: str
+    ) -> dict[str, Any]:
+        """Stop drafting, signpost, and flag the conversation for the worker."""
+        with store().begin() as session:
+            if repositories.has_consented(session, key):
+                repositories.add_answer(session, key, QUESTION_KEY, text)
+            repositories.flag_risk(session, key)
+        log_event("risk", tracker, category=category)
+        dispatcher.utter_message(
+            response="utter_risk", signposting=signposting(category, get_settings().duty_line)
+        )
+        return {"best_hope": None, "form_stopped": "risk", "requested_slot": None}
 
     def validate_draft_reply(
         self,
@@ -182,11 +229,16 @@ class ActionFinishBestHope(Action):
             if outcome_id is not None and status is not None:
                 wording = statement if reply == "reworded" else None
                 repositories.set_outcome_status(session, key, int(outcome_id), status, wording)
-            ending = "paused" if stopped == "pause" else "stopped" if stopped else "finished"
+            ending = {"pause": "paused", "risk": "paused", "stop": "stopped"}.get(
+                stopped or "", "finished"
+            )
             repositories.finish_conversation(session, key, ending)
+            record = repositories.record_as_dict(session, key)
         log_event("form_finished", tracker, ending=ending, outcome=status)
 
-        if stopped:
+        if stopped == "risk":
+            pass  # the signposting was the reply; nothing more is said over it
+        elif stopped:
             dispatcher.utter_message(
                 response="utter_paused" if stopped == "pause" else "utter_stopped"
             )
@@ -196,12 +248,14 @@ class ActionFinishBestHope(Action):
             elif status == "confirmed":
                 dispatcher.utter_message(response="utter_outcome_confirmed")
             else:
-                reflection = simple_reflection(tracker.get_slot("best_hope") or "")
-                if reflection:
+                reflection = tracker.get_slot("reflection")
+                if reflection and reflection != NEUTRAL_REFLECTION:
                     dispatcher.utter_message(response="utter_reflection", reflection=reflection)
                 dispatcher.utter_message(response="utter_no_draft")
-            kept = statement if status == "confirmed" else None
-            dispatcher.utter_message(
-                response="utter_summary", **summary_parts(tracker.get_slot("best_hope"), kept)
-            )
+            confirmed = [o["statement"] for o in record["outcomes"] if o["status"] == "confirmed"]
+            if not confirmed and status == "confirmed" and statement:
+                confirmed = [statement]  # nothing stored without consent; still say it back
+            for part in empowering_summary(record["strengths"], confirmed, [], record["role"]):
+                dispatcher.utter_message(response="utter_summary", summary=part)
+            dispatcher.utter_message(response="utter_summary_end")
         return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("probe_count", 0)]

@@ -21,7 +21,8 @@ _DONT_KNOW = re.compile(
     r"unsure|can'?t\s+(?:think|say)|(?:haven't|have\s+not|havent)\s+(?:a\s+clue|thought)|"
     r"no\s+clue|nothing(?:\s+really)?|not\s+really|nae\s+idea|pass|no\s+comment|"
     r"haven't\s+got\s+a\s+clue|who\s+knows|whatever|no\s+answer"
-    r")(?:\s+(?:really|to\s+be\s+honest|tbh|sorry|mate|love|at\s+all|yet|anything))*[\s.!?…]*$",
+    r")(?:\s+(?:really|to\s+be\s+honest|tbh|sorry|mate|love|at\s+all|yet|anything|"
+    r"otherwise|else|much|either))*[\s.!?…]*$",
     re.IGNORECASE,
 )
 

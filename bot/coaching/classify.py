@@ -72,6 +72,9 @@ def classify_doc(doc: Doc) -> tuple[Kind, str | None, list[SpacySpan]]:
     services = services_in(doc)
     scores = {k: doc.cats.get(k, 0.0) for k in ("outcome", "service", "other")}
     kind: Kind = max(scores, key=scores.__getitem__)  # type: ignore[assignment]
+    if kind == "service" and not services:
+        # A service request names an input; without one, this is an aim or something else.
+        kind = "outcome" if scores["outcome"] >= scores["other"] else "other"
     if services and _only_asks_for_a_service(doc, services):
         kind = "service"
     elif kind == "service" and services and _aim_verb(doc, services):

@@ -22,9 +22,9 @@ from bot.coaching.nlp import get_nlp
 from bot.coaching.text import clean
 
 _LEADING = re.compile(
-    r"^(?:(?:well|um+|erm+|er|uh+|honestly|so|oh|och|aye|yeah|yes|no|ok|okay|and|but|just|"
-    r"really|maybe|perhaps|probably|i suppose|i guess|i think|to be honest|tbh|then|also|"
-    r"mainly|mostly|basically|ideally|hopefully)[,.!]?\s+)+",
+    r"^(?:(?:(?:yes|no|aye|yeah|nah|ok|okay)\s*[,.!?]|well|um+|erm+|er|uh+|honestly|so|oh|och|"
+    r"and|but|just|really|maybe|perhaps|probably|i suppose|i guess|i think|to be honest|tbh|"
+    r"then|also|mainly|mostly|basically|ideally|hopefully)[,.!?]?\s+)+",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
@@ -38,12 +38,71 @@ _PURPOSE = re.compile(
     re.IGNORECASE,
 )
 _TO_FRAGMENT = re.compile(r"^to\s+(?P<rest>\w.+)$", re.IGNORECASE)
-_WISH_START = re.compile(
-    r"^(?:i|we|he|she|they|mum|dad|mr\.? \w+|mrs\.? \w+|ms\.? \w+|miss \w+)\b"
-    r"|^(?:\w+ )?(?:would|wants?|wishes|hopes|likes?|needs?)\b",
+_MIN_WORDS = 2
+# "…so I can sleep a full night", "then I could get to the shops", "if it eased I could grip
+# the kettle": the aim behind a request or a problem, in the person's words.
+_AIM_CLAUSE = re.compile(
+    r"\b(?:so (?:that )?|then |and )?(?P<who>i|we)\s+(?:can|could|'d be able to|would be able to)"
+    r"\s+(?:maybe |actually |finally |still |then )?(?P<aim>[a-z].+?)\s*(?:[.!?]|$)",
     re.IGNORECASE,
 )
-_MIN_WORDS = 2
+_WISH = re.compile(
+    r"\b(?:i|we)\s*(?:'d|would|really|just|do|so)?\s*(?:like|love|want|wish|hope|need)\s+"
+    r"(?:\w+\s+){0,3}?to\s+\w",
+    re.IGNORECASE,
+)
+# Verbs that open an aim fragment: "go to the gym", "see my daughter", "have a laugh".
+_AIM_VERBS = frozenset(
+    {
+        "get",
+        "go",
+        "see",
+        "have",
+        "be",
+        "do",
+        "make",
+        "keep",
+        "stay",
+        "wake",
+        "walk",
+        "visit",
+        "cook",
+        "spend",
+        "feel",
+        "live",
+        "work",
+        "learn",
+        "play",
+        "watch",
+        "read",
+        "sleep",
+        "find",
+        "eat",
+        "meet",
+        "move",
+        "manage",
+        "look",
+        "enjoy",
+        "come",
+        "sit",
+        "take",
+        "bake",
+        "dance",
+        "swim",
+        "drive",
+        "garden",
+        "sing",
+        "know",
+        "stop",
+        "start",
+        "talk",
+        "build",
+        "earn",
+        "save",
+        "pay",
+        "travel",
+    }
+)
 
 
 def _tidy(text: str) -> str:
@@ -70,6 +129,25 @@ def _frame(sentence: Doc) -> str:
 
 
 _FILLER_WORDS = {"well", "honestly", "just", "really", "maybe", "and", "so", "oh", "yeah"}
+
+
+def _aim_fragment(sentence: Doc) -> bool:
+    """Whether a sentence is an aim said as a fragment: "Getting back to work", "To see my
+    sister", "go to the gym", "No rushing" — the usual shape of an answer about a good day."""
+    words = [t for t in sentence if t.is_alpha and t.lower_ not in _FILLER_WORDS]
+    if not words:
+        return False
+    first = words[0]
+    if first.lower_ == "to" and len(words) > 1:
+        return True
+    following = sentence[first.i + 1].lower_ if first.i + 1 < len(sentence) else ""
+    if following in {"n't", "not", "nae"}:  # "Haven't had one in ages": a problem, not an aim
+        return False
+    if first.lower_ in {"no", "not", "less", "more", "never"} and len(words) <= 4:
+        return True
+    if first.lower_.endswith("ing") and first.lemma_.lower() != first.lower_:
+        return True
+    return first.lower_ in _AIM_VERBS and first.i == words[0].i and len(words) >= 2
 
 
 def _without_services(statement: str, services: list[str]) -> str:
@@ -127,22 +205,60 @@ def draft_answer(question: str, answer: str) -> AnswerDraft:
     for index, (sentence, sentence_doc) in enumerate(zip(sentences, sentence_docs, strict=True)):
         kind, domain, spans = classify_doc(sentence_doc)
         offset = sentence.start_char
-        names = [sentence_doc.text[s.start_char : s.end_char] for s in spans]
+        # Only services from the lexicon are taken out of a statement; looser guesses
+        # ("a cookery class") are listed as services but left in the person's words.
+        names = [
+            sentence_doc.text[s.start_char : s.end_char] for s in spans if s.label_ == "SERVICE"
+        ]
         for span in spans:
             start = offset + span.start_char
             services.append((index, Span(text[start : offset + span.end_char], start,
                                          offset + span.end_char)))  # fmt: skip
-        if kind != "outcome" or not substantial:
+        if not substantial or assess_answer(sentence_doc.text) is not AnswerKind.FULL:
             continue
-        statement = _without_services(_frame(sentence_doc), names)
-        if len(re.findall(r"[A-Za-z']+", statement)) < _MIN_WORDS:
+        statement = None
+        if kind == "outcome" or (
+            kind == "other" and (_aim_fragment(sentence_doc) or _WISH.search(sentence_doc.text))
+        ):
+            statement = _without_services(_frame(sentence_doc), names)
+        else:
+            # A request or a problem can still carry the aim behind it.
+            aim = _AIM_CLAUSE.search(sentence_doc.text)
+            if aim:
+                statement = _tidy(f"I want to {aim.group('aim')}")
+                statement = _without_services(statement, names)
+        if statement is None or not _complete(statement):
             continue
+        if domain is None:
+            domain = classify_doc(nlp(statement))[1] or _domain_of(nlp(statement))
         drafted.append((index, DraftedOutcome(statement, domain)))
 
     outcomes = [o for _, o in drafted]
     requests = [ServiceRequest(span, _serves(index, drafted)) for index, span in services]
     strengths = find_strengths(text)
     return AnswerDraft(outcomes, requests, strengths, reflection, affirmation(text, strengths))
+
+
+_DANGLING = {"my", "a", "an", "the", "to", "for", "with", "our", "your", "his", "her",
+             "their", "some", "more", "and", "or", "of", "at", "in", "on"}  # fmt: skip
+
+
+def _complete(statement: str) -> bool:
+    """A statement worth showing: a few words, and not cut off where a service was removed."""
+    words = re.findall(r"[A-Za-z']+", statement)
+    cut_off = words[-1].lower() in _DANGLING or (
+        # "hire my own" once "PA" is taken out; "on my own" is whole.
+        len(words) >= 3
+        and [w.lower() for w in words[-2:]] == ["my", "own"]
+        and words[-3].lower() not in {"on", "of"}
+    )
+    return len(words) >= _MIN_WORDS and not cut_off and assess_answer(statement) is AnswerKind.FULL
+
+
+def _domain_of(doc: Doc) -> str | None:
+    from bot.coaching.contracts import DOMAINS
+
+    return max(DOMAINS, key=lambda d: doc.cats.get(d, 0.0)) if doc.cats else None
 
 
 def _serves(sentence_index: int, drafted: list[tuple[int, DraftedOutcome]]) -> int | None:

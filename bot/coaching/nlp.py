@@ -26,6 +26,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 from spacy.training import Example
 from spacy.util import filter_spans
 
@@ -212,4 +213,14 @@ def services_in(doc: Doc) -> list:
     spans = [
         s for s in spans if not all(t.is_stop or t.is_punct or t.lower_ in _AMOUNTS for t in s)
     ]
-    return sorted(filter_spans(spans), key=lambda s: s.start)
+    # The longest match wins; a looser pattern match that contains a lexicon term ("day
+    # centre place") counts as a lexicon match, so drafting keeps it out of statements.
+    lexicon = [s for s in spans if s.label_ == "SERVICE"]
+    chosen = []
+    for span in filter_spans(spans):
+        if span.label_ != "SERVICE" and any(
+            span.start <= s.start and s.end <= span.end for s in lexicon
+        ):
+            span = SpacySpan(span.doc, span.start, span.end, label="SERVICE")
+        chosen.append(span)
+    return sorted(chosen, key=lambda s: s.start)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 BEST_HOPE = [
     "What's your best hope from this assessment?",
     "If this assessment went really well for you, what would be different afterwards?",
@@ -25,8 +27,18 @@ _AFTER = {
 }
 
 
-def best_hope_question(probe: str | None, attempt: int) -> str:
-    """The best-hope question, phrased for why it's being asked (and never the same twice)."""
+_ARTICLE = re.compile(r"^(?:a|an|the|some|my|our|more|any)\s+", re.IGNORECASE)
+
+
+def best_hope_question(probe: str | None, attempt: int, service: str | None = None) -> str:
+    """The best-hope question, phrased for why it's being asked (and never the same twice).
+
+    After a bare request for a service, the question asks what it would make possible, so
+    the outcome behind the request is heard too.
+    """
+    if probe == "service" and service:
+        name = _ARTICLE.sub("", service.strip())
+        return f"If you had the {name} you mentioned, what would that make possible for you?"
     if probe in _AFTER:
         options = _AFTER[probe]
         return options[(max(attempt, 1) - 1) % len(options)]

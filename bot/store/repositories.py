@@ -129,6 +129,31 @@ def add_strength(
     return strength
 
 
+def save_answer(
+    session: Session,
+    pseudonym: str,
+    question_key: str,
+    text: str,
+    *,
+    outcomes: list[tuple[str, str | None]] = (),
+    services: list[tuple[str, int | None]] = (),
+    strengths: list[str] = (),
+) -> list[int]:
+    """Store an answer with what was drawn from it: outcomes as (statement, domain), proposed;
+    services as (text, index of the outcome it serves); strengths. Returns the outcome ids."""
+    answer = add_answer(session, pseudonym, question_key, text)
+    outcome_ids = [
+        add_outcome(session, pseudonym, statement, domain=domain, answer_id=answer.id).id
+        for statement, domain in outcomes
+    ]
+    for service, index in services:
+        outcome_id = outcome_ids[index] if index is not None and index < len(outcome_ids) else None
+        add_service_request(session, pseudonym, service, answer_id=answer.id, outcome_id=outcome_id)
+    for strength in strengths:
+        add_strength(session, pseudonym, strength, answer_id=answer.id)
+    return outcome_ids
+
+
 def flag_risk(session: Session, pseudonym: str) -> None:
     """Mark the person's open conversation for the worker's attention (a risk disclosure)."""
     person = get_or_create_person(session, pseudonym)
@@ -223,6 +248,7 @@ __all__ = [
     "add_service_request",
     "add_strength",
     "flag_risk",
+    "save_answer",
     "count_people",
     "erase_person",
     "finish_conversation",

@@ -135,14 +135,73 @@ def test_nothing_is_stored_without_consent(db) -> None:
     assert record(db, "carol")["answers"] == []
 
 
-def test_draft_is_shown_after_a_reflection(dispatcher) -> None:
-    tracker = make_tracker(
-        slots={"best_hope": "I miss my garden", "draft_outcome": "I miss my garden"}
-    )
-    ActionAskDraftReply().run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_reflection", "utter_show_draft"]
+def test_draft_is_shown_after_a_reflection_and_affirmation(dispatcher) -> None:
+    slots = {
+        "best_hope": "I miss my garden",
+        "draft_outcome": "I miss my garden",
+        "reflection": "You miss your garden.",
+        "affirmation": "You kept it going for years.",
+    }
+    ActionAskDraftReply().run(dispatcher, make_tracker(slots=slots), {})
+    assert responses(dispatcher) == ["utter_reflection", "utter_affirmation", "utter_show_draft"]
     assert dispatcher.messages[0]["reflection"] == "You miss your garden."
-    assert dispatcher.messages[1]["draft"] == "I miss my garden"
+    assert dispatcher.messages[2]["draft"] == "I miss my garden"
+
+
+def test_validation_keeps_reflection_and_affirmation_for_the_draft(db) -> None:
+    consent(db, "gus")
+    answer = "I was a cook for forty years. I'd like to cook my own dinner again."
+    result, _ = validate_answer(answer, sender="gus")
+    assert result["draft_outcome"] == "I'd like to cook my own dinner again"
+    assert result["reflection"]
+    assert result["affirmation"] and "cook" in result["affirmation"].lower()
+    stored = record(db, "gus")
+    assert stored["strengths"] == ["I was a cook for forty years"]
+
+
+def test_a_bare_service_request_asks_what_it_would_make_possible(db, dispatcher) -> None:
+    consent(db, "hal")
+    result, _ = validate_answer("A walk-in shower.", sender="hal")
+    assert result["best_hope"] is None
+    assert result["probe"] == "service" and result["probe_service"] == "walk-in shower"
+    assert record(db, "hal")["services"] == [{"text": "walk-in shower", "for_outcome": None}]
+    ActionAskBestHope().run(dispatcher, make_tracker(slots=result), {})
+    assert dispatcher.messages[0]["text"] == (
+        "If you had the walk-in shower you mentioned, what would that make possible for you?"
+    )
+
+
+def test_services_are_linked_to_the_outcome_they_serve(db) -> None:
+    consent(db, "ivy")
+    result, _ = validate_answer("A ramp so I can get to the shops on my own.", sender="ivy")
+    assert result["draft_outcome"] == "I want to get to the shops on my own"
+    assert record(db, "ivy")["services"] == [
+        {"text": "ramp", "for_outcome": "I want to get to the shops on my own"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "category"),
+    [
+        ("I don't want to be here any more", "self_harm"),
+        ("my son takes my pension and won't let me see my friends", "abuse_neglect"),
+    ],
+)
+def test_risk_stops_drafting_signposts_and_flags(db, answer, category) -> None:
+    consent(db, "jo")
+    result, dispatcher = validate_answer(answer, sender="jo")
+    assert result == {"best_hope": None, "form_stopped": "risk", "requested_slot": None}
+    assert responses(dispatcher) == ["utter_risk"]
+    assert "116 123" in dispatcher.messages[0]["signposting"]
+    stored = record(db, "jo")
+    assert stored["risk_flag"] is True and stored["outcomes"] == []
+    assert [a["text"] for a in stored["answers"]] == [answer]
+
+
+def test_risk_ends_without_a_summary(db, dispatcher) -> None:
+    slots = {"form_stopped": "risk"}
+    ActionFinishBestHope().run(dispatcher, make_tracker("kit", slots=slots), {})
+    assert dispatcher.messages == []
 
 
 def test_reword_asks_for_the_persons_words(dispatcher) -> None:
@@ -209,11 +268,15 @@ def test_finish_saves_the_drafts_fate_and_summarises(db, dispatcher, reply, word
     if wording:
         slots["draft_outcome"] = wording
     events = ActionFinishBestHope().run(dispatcher, make_tracker("dan", slots=slots), {})
-    assert responses(dispatcher) == [first, "utter_summary"]
+    said = responses(dispatcher)
+    assert said[0] == first and said[-1] == "utter_summary_end"
+    summary = " ".join(m.get("summary", "") for m in dispatcher.messages)
     outcomes = record(db, "dan")["outcomes"]
     if status is None:
         assert outcomes == []
+        assert "cook" not in summary
     else:
+        assert (wording or "I'd like to cook my own dinner") in summary
         assert [(o["statement"], o["status"]) for o in outcomes] == [
             (wording or "I'd like to cook my own dinner", status)
         ]
@@ -232,9 +295,25 @@ def test_finish_after_stop_says_so_and_keeps_the_answer(db, dispatcher) -> None:
 
 
 def test_finish_without_a_draft_reflects_and_summarises(db, dispatcher) -> None:
-    slots = {"best_hope": "family", "draft_outcome": None}
+    slots = {"best_hope": "family", "draft_outcome": None, "reflection": "Family matters."}
     ActionFinishBestHope().run(dispatcher, make_tracker("fay", slots=slots), {})
-    assert responses(dispatcher) == ["utter_reflection", "utter_no_draft", "utter_summary"]
+    assert responses(dispatcher) == [
+        "utter_reflection",
+        "utter_no_draft",
+        "utter_summary",
+        "utter_summary_end",
+    ]
+
+
+def test_summary_puts_strengths_first(db, dispatcher) -> None:
+    consent(db, "lou")
+    answer = "My daughter pops in every day. I'd like to get back to my garden."
+    slots, _ = validate_answer(answer, sender="lou")
+    slots["draft_reply"] = "confirmed"
+    ActionFinishBestHope().run(dispatcher, make_tracker("lou", slots=slots), {})
+    parts = [m["summary"] for m in dispatcher.messages if m.get("response") == "utter_summary"]
+    assert "daughter" in parts[0]
+    assert "I'd like to get back to my garden" in parts[1]
 
 
 def test_action_server_registers_every_domain_action() -> None:

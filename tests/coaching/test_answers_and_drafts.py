@@ -4,7 +4,6 @@ from bot.coaching.answers import AnswerKind, assess_answer
 from bot.coaching.control import Turn, interpret_turn
 from bot.coaching.draft import draft_outcome
 from bot.coaching.questions import best_hope_question
-from bot.coaching.summary import summary_parts
 
 
 @pytest.mark.parametrize(
@@ -73,11 +72,6 @@ def test_question_is_never_repeated_verbatim_when_probing() -> None:
     first = best_hope_question(None, 0)
     asked = {first, best_hope_question("dont_know", 1), best_hope_question("dont_know", 2)}
     assert len(asked) == 3
-
-
-def test_summary_mentions_outcome_only_when_there_is_one() -> None:
-    assert summary_parts("I miss my garden", None)["outcome_line"] == ""
-    assert "garden" in summary_parts("x y", "I miss my garden")["outcome_line"]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.coaching.summary import MAX_MESSAGE, empowering_summary, summary_parts
+from bot.coaching.summary import MAX_MESSAGE, empowering_summary
 
 STRENGTHS = ["my daughter pops in every day", "I was a nurse for 30 years"]
 OUTCOMES = ["I want to cook my dinner on my own", "I would like to visit my sister more"]
@@ -114,11 +114,3 @@ def test_carer_role_recognises_the_caring() -> None:
 def test_names_keep_their_capital() -> None:
     (message,) = empowering_summary(["Jean next door keeps an eye on me"], [], [])
     assert "Jean next door keeps an eye on you" in message
-
-
-def test_summary_parts_is_unchanged() -> None:
-    assert summary_parts("I miss my garden", "I want to get back to my garden") == {
-        "answer_line": "You told me: “I miss my garden”. ",
-        "outcome_line": "What matters to you: “I want to get back to my garden”. ",
-    }
-    assert summary_parts("I miss my garden.", "I miss my garden")["answer_line"] == ""

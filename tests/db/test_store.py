@@ -115,9 +115,7 @@ def test_services_are_linked_to_the_outcome_they_serve(db) -> None:
     with db.begin() as session:
         answer = repo.add_answer(session, "p5", "best_hope", "A ramp so I can get to the shops")
         outcome = repo.add_outcome(session, "p5", "I want to get to the shops")
-        repo.add_service_request(
-            session, "p5", "ramp", answer_id=answer.id, outcome_id=outcome.id
-        )
+        repo.add_service_request(session, "p5", "ramp", answer_id=answer.id, outcome_id=outcome.id)
         repo.add_service_request(session, "p5", "home care", answer_id=answer.id)
         repo.add_strength(session, "p5", "my son")
         repo.add_strength(session, "p5", "My son")  # same words: kept once

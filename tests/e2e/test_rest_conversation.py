@@ -35,7 +35,7 @@ def test_whole_conversation_is_reflected_drafted_confirmed_and_stored(bot) -> No
     assert record["outcomes"] == [
         {
             "statement": "I'd like to get back out in my garden",
-            "domain": None,
+            "domain": "things_to_do",
             "why": None,
             "status": "confirmed",
         }

@@ -62,7 +62,7 @@ def test_whole_conversation_over_telegram(bot, telegram: FakeBotApi) -> None:
 
     telegram.push_text(CHAT, "I would like to walk to the shop on my own")
     sent = telegram.wait_for_messages(CHAT, 7)
-    assert sent[5]["text"] == "You would like to walk to the shop on your own."
+    assert sent[5]["text"] == "Being independent really matters to you."
     draft = sent[6]
     assert "walk to the shop" in draft["text"]
 

@@ -1,0 +1,51 @@
+"""`coach classify` and `coach draft`: JSON Lines in, JSON Lines out, one per line, in order."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from bot.config import PROJECT_ROOT
+
+
+def run(command: str, stdin: str, *args: str) -> list[dict]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", command, *args],
+        input=stdin, capture_output=True, text=True, check=True, cwd=PROJECT_ROOT, timeout=120,
+    )  # fmt: skip
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_classify_gives_one_object_per_line_in_order() -> None:
+    lines = ["I want a stairlift", "", "I'd like to see my grandchildren more", "Has COPD"]
+    out = run("classify", "\n".join(lines) + "\n")
+    assert [o["text"] for o in out] == lines
+    assert [list(o) for o in out] == [["text", "kind", "domain", "services"]] * 4
+    assert [o["kind"] for o in out] == ["service", "other", "outcome", "other"]
+    assert out[0]["services"] == [{"text": "stairlift", "start": 9, "end": 18}]
+    assert out[2]["domain"] == "seeing_people"
+
+
+def test_classify_reads_a_file(tmp_path) -> None:
+    source = tmp_path / "statements.txt"
+    source.write_text("I want to walk to the shops\nwalk-in shower\n", encoding="utf-8")
+    out = run("classify", "", str(source))
+    assert [o["kind"] for o in out] == ["outcome", "service"]
+
+
+def test_draft_contract_keys_order_and_bad_lines() -> None:
+    items = [
+        {"question": "What matters most to you?", "answer": "I'd like to cook my own dinner."},
+        "not json at all",
+        {"question": "What would help?", "answer": "don't know"},
+    ]
+    stdin = "\n".join(i if isinstance(i, str) else json.dumps(i) for i in items) + "\n"
+    out = run("draft", stdin)
+    assert len(out) == 3
+    keys = ["outcomes", "services", "strengths", "reflection", "affirmation"]
+    assert list(out[0]) == keys
+    assert out[0]["outcomes"][0]["statement"] == "I'd like to cook my own dinner"
+    assert set(out[0]["outcomes"][0]) == {"statement", "domain"}
+    assert out[1]["error"] == "not a JSON object" and out[1]["outcomes"] == []
+    assert out[2]["outcomes"] == []
