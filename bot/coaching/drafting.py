@@ -120,15 +120,37 @@ def _frame(sentence: Doc) -> str:
     if fragment:  # "To get back to my walking football"
         return f"I want to {fragment.group('rest')}"
     first = next((t for t in sentence if t.is_alpha and t.lower_ not in _FILLER_WORDS), None)
-    if first is not None and first.lower_.endswith("ing") and first.lemma_.lower() != first.lower_:
-        # "Getting back to work" → "I want to get back to work"
-        start = text.lower().find(first.lower_)
-        if start == 0:
-            return f"I want to {first.lemma_.lower()}{text[len(first.text) :]}"
+    if first is None or not text.lower().startswith(first.lower_):
+        return text
+    rest = text[len(first.text) :]
+    if first.lower_.endswith("ing") and _lemma(first) != first.lower_:
+        return f"I want to {_lemma(first)}{rest}"  # "Getting back to work"
+    if first.lower_ in _AIM_VERBS and first.lower_ not in _NOT_FRAMED:
+        return f"I want to {first.lower_}{rest}"  # "Go to the gym"
     return text
 
 
+# Verbs that open a fragment without making it an aim said in the infinitive.
+_NOT_FRAMED = {"be", "have", "know", "stop"}
+
 _FILLER_WORDS = {"well", "honestly", "just", "really", "maybe", "and", "so", "oh", "yeah"}
+
+
+def _lemma(token) -> str:
+    """The lookup lemma of a word, whatever its case ("Getting" → "get")."""
+    lemma = token.lemma_.lower()
+    if lemma == token.lower_ and token.text != token.lower_:
+        table = _lemma_table()
+        lemma = table.get(token.lower_, token.lower_) if table is not None else lemma
+    return lemma
+
+
+def _lemma_table():
+    nlp = get_nlp()
+    if "lemmatizer" not in nlp.pipe_names:
+        return None
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    return lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else None
 
 
 def _aim_fragment(sentence: Doc) -> bool:
@@ -145,9 +167,18 @@ def _aim_fragment(sentence: Doc) -> bool:
         return False
     if first.lower_ in {"no", "not", "less", "more", "never"} and len(words) <= 4:
         return True
-    if first.lower_.endswith("ing") and first.lemma_.lower() != first.lower_:
+    if first.lower_ in {"that", "if"} and len(words) >= 4:  # "That my son has a friend"
+        return True
+    if first.lower_.endswith("ing") and _lemma(first) != first.lower_:
         return True
     return first.lower_ in _AIM_VERBS and first.i == words[0].i and len(words) >= 2
+
+
+_PERSON_ROLE = re.compile(
+    r"(?:carers?|workers?|nurses?|staff|assistants?|helpers?|befrienders?|advocates?|"
+    r"\bpas?\b|therapists?|counsell?ors?|sitters?|drivers?|cleaners?|officers?|mentors?)$",
+    re.IGNORECASE,
+)
 
 
 def _without_services(statement: str, services: list[str]) -> str:
@@ -172,8 +203,17 @@ def _without_services(statement: str, services: list[str]) -> str:
     rebuilt = re.sub(r"(?:\s+(?:so|and then|then|but|because|so that))+$", "", rebuilt).strip(" ,")
     if len(re.findall(r"[A-Za-z']+", rebuilt)) >= _MIN_WORDS and rebuilt != statement:
         return _tidy(rebuilt)
-    # The service is the object of the aim itself ("go to the day centre"): drop that phrase.
+    # The service is part of the aim itself. People who provide it become "people" ("the
+    # same two carers keep coming" → "the same two people keep coming"); a place or thing is
+    # dropped with its preposition ("go to the day centre on my own" → "go on my own").
     for service in sorted(services, key=len, reverse=True):
+        where = statement.lower().find(service.lower())
+        asked_for = re.search(r"\b(?:own|a|an|new|another|more)\s*$", statement[: max(where, 0)])
+        if _PERSON_ROLE.search(service) and not asked_for:
+            plural = service.lower().endswith("s")
+            word = "people" if plural else "someone"
+            statement = re.sub(re.escape(service), word, statement, flags=re.IGNORECASE)
+            continue
         pattern = re.compile(
             r"\s*\b(?:to|at|in|into|from|with|for)?\s*(?:the|a|an|my|our|his|her|some)?\s*"
             + re.escape(service) + r"\b", re.IGNORECASE,
@@ -239,18 +279,26 @@ def draft_answer(question: str, answer: str) -> AnswerDraft:
     return AnswerDraft(outcomes, requests, strengths, reflection, affirmation(text, strengths))
 
 
-_DANGLING = {"my", "a", "an", "the", "to", "for", "with", "our", "your", "his", "her",
+_DANGLING = {"my", "a", "an", "the", "for", "with", "our", "your", "his", "her",
              "their", "some", "more", "and", "or", "of", "at", "in", "on"}  # fmt: skip
 
 
 def _complete(statement: str) -> bool:
     """A statement worth showing: a few words, and not cut off where a service was removed."""
     words = re.findall(r"[A-Za-z']+", statement)
-    cut_off = words[-1].lower() in _DANGLING or (
-        # "hire my own" once "PA" is taken out; "on my own" is whole.
-        len(words) >= 3
-        and [w.lower() for w in words[-2:]] == ["my", "own"]
-        and words[-3].lower() not in {"on", "of"}
+    tail = [w.lower() for w in words[-2:]]
+    cut_off = (
+        words[-1].lower() in _DANGLING
+        or (
+            # "I want to" with its verb taken out; "like I used to" is whole.
+            tail[-1] == "to" and tail[0] in {"want", "like", "love", "need", "able", "wish", "hope"}
+        )
+        or (
+            # "hire my own" once "PA" is taken out; "on my own" is whole.
+            len(words) >= 3
+            and [w.lower() for w in words[-2:]] == ["my", "own"]
+            and words[-3].lower() not in {"on", "of"}
+        )
     )
     return len(words) >= _MIN_WORDS and not cut_off and assess_answer(statement) is AnswerKind.FULL
 

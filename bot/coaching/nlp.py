@@ -194,7 +194,7 @@ def _trim(span):
     doc = span.doc
     while start < span.end - 1:
         word = doc[start].lower_
-        if word in _LEADING:
+        if word in _LEADING or doc[start].like_num:
             start += 1
         elif word in _AMOUNTS and doc[start + 1].lower_ == "of" and start + 2 < span.end:
             start += 2

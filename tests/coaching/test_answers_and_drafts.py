@@ -2,7 +2,6 @@ import pytest
 
 from bot.coaching.answers import AnswerKind, assess_answer
 from bot.coaching.control import Turn, interpret_turn
-from bot.coaching.draft import draft_outcome
 from bot.coaching.questions import best_hope_question
 
 
@@ -25,29 +24,6 @@ from bot.coaching.questions import best_hope_question
 )
 def test_assess_answer(answer: str, kind: AnswerKind) -> None:
     assert assess_answer(answer) is kind
-
-
-@pytest.mark.parametrize(
-    ("answer", "statement"),
-    [
-        ("I'd like to get back to my garden.", "I'd like to get back to my garden"),
-        (
-            "Well honestly I just want to be able to go to the shops on my own",
-            "I want to be able to go to the shops on my own",
-        ),
-        ("It's been hard. I miss my friends from church.", "I miss my friends from church"),
-        ("I want to quit this job", "I want to quit this job"),
-    ],
-)
-def test_draft_keeps_the_persons_words(answer: str, statement: str) -> None:
-    draft = draft_outcome(answer)
-    assert draft is not None
-    assert draft.statement == statement
-
-
-@pytest.mark.parametrize("answer", ["", "don't know", "nothing really", "family", "🙂"])
-def test_no_draft_is_invented(answer: str) -> None:
-    assert draft_outcome(answer) is None
 
 
 @pytest.mark.parametrize(
