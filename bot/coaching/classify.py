@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from bot.coaching.contracts import Classification, Kind, Span
+from bot.coaching.contracts import DOMAINS, Classification, Kind, Span
 from bot.coaching.nlp import get_nlp, services_in
 from bot.coaching.text import clean
 
@@ -79,12 +79,12 @@ def classify_doc(doc: Doc) -> tuple[Kind, str | None, list[SpacySpan]]:
         kind = "service"
     elif kind == "service" and services and _aim_verb(doc, services):
         kind = "outcome"
-    domain = None
-    if kind == "outcome":
-        from bot.coaching.contracts import DOMAINS
+    return kind, domain_of(doc) if kind == "outcome" else None, services
 
-        domain = max(DOMAINS, key=lambda d: doc.cats.get(d, 0.0))
-    return kind, domain, services
+
+def domain_of(doc: Doc) -> str:
+    """The most likely Talking Points domain of a processed statement."""
+    return max(DOMAINS, key=lambda d: doc.cats.get(d, 0.0))
 
 
 def classify_statement(text: str) -> Classification:

@@ -16,9 +16,12 @@ import re
 from spacy.tokens import Doc
 
 from bot.coaching.answers import AnswerKind, assess_answer
-from bot.coaching.classify import classify_doc
+from bot.coaching.classify import classify_doc, domain_of
 from bot.coaching.contracts import AnswerDraft, DraftedOutcome, ServiceRequest, Span
 from bot.coaching.nlp import get_nlp
+from bot.coaching.reflect import affirmation, reflect
+from bot.coaching.risk import detect_risk
+from bot.coaching.strengths import find_strengths
 from bot.coaching.text import clean
 
 _LEADING = re.compile(
@@ -153,6 +156,58 @@ def _lemma_table():
     return lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else None
 
 
+_VERB_LIKE = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "'s",
+        "'re",
+        "'m",
+        "can",
+        "could",
+        "would",
+        "will",
+        "should",
+        "might",
+        "must",
+        "'d",
+        "'ll",
+        "want",
+        "wants",
+        "like",
+        "likes",
+        "love",
+        "loves",
+        "need",
+        "needs",
+        "wish",
+        "hope",
+    ]
+)
+_NOUN_OPENERS = {"a", "an", "the", "my", "our", "some", "his", "her", "their"}
+
+
+def _bare_noun_phrase(sentence: Doc) -> bool:
+    """ "A cuppa and a bit of peace", "The dog": a thing or a person named, no aim said.
+
+    Naming what or who matters is not yet an outcome; drafting one would invent the aim.
+    """
+    words = [t for t in sentence if t.is_alpha or t.lower_ in _VERB_LIKE]
+    if not words or words[0].lower_ not in _NOUN_OPENERS:
+        return False
+    return not any(
+        t.lower_ in _VERB_LIKE
+        or t.lower_ in _AIM_VERBS
+        or (t.lower_.endswith(("ing", "ed")) and _lemma(t) != t.lower_)
+        for t in words
+    )
+
+
 def _aim_fragment(sentence: Doc) -> bool:
     """Whether a sentence is an aim said as a fragment: "Getting back to work", "To see my
     sister", "go to the gym", "No rushing" — the usual shape of an answer about a good day."""
@@ -224,10 +279,6 @@ def _without_services(statement: str, services: list[str]) -> str:
 
 def draft_answer(question: str, answer: str) -> AnswerDraft:
     """Draft outcomes, services and strengths from one answer (``coach draft`` contract)."""
-    from bot.coaching.reflect import affirmation, reflect
-    from bot.coaching.risk import detect_risk
-    from bot.coaching.strengths import find_strengths
-
     text = answer if isinstance(answer, str) else ""
     risk = detect_risk(text) if clean(text) else None
     reflection = reflect(text)
@@ -257,6 +308,8 @@ def draft_answer(question: str, answer: str) -> AnswerDraft:
         if not substantial or assess_answer(sentence_doc.text) is not AnswerKind.FULL:
             continue
         statement = None
+        if _bare_noun_phrase(sentence_doc):
+            continue
         if kind == "outcome" or (
             kind == "other" and (_aim_fragment(sentence_doc) or _WISH.search(sentence_doc.text))
         ):
@@ -269,8 +322,8 @@ def draft_answer(question: str, answer: str) -> AnswerDraft:
                 statement = _without_services(statement, names)
         if statement is None or not _complete(statement):
             continue
-        if domain is None:
-            domain = classify_doc(nlp(statement))[1] or _domain_of(nlp(statement))
+        if domain is None:  # an aim found inside a request or a problem
+            domain = domain_of(nlp(statement))
         drafted.append((index, DraftedOutcome(statement, domain)))
 
     outcomes = [o for _, o in drafted]
@@ -279,7 +332,7 @@ def draft_answer(question: str, answer: str) -> AnswerDraft:
     return AnswerDraft(outcomes, requests, strengths, reflection, affirmation(text, strengths))
 
 
-_DANGLING = {"my", "a", "an", "the", "for", "with", "our", "your", "his", "her",
+_DANGLING = {"my", "a", "an", "the", "for", "with", "our", "your", "his",
              "their", "some", "more", "and", "or", "of", "at", "in", "on"}  # fmt: skip
 
 
@@ -301,12 +354,6 @@ def _complete(statement: str) -> bool:
         )
     )
     return len(words) >= _MIN_WORDS and not cut_off and assess_answer(statement) is AnswerKind.FULL
-
-
-def _domain_of(doc: Doc) -> str | None:
-    from bot.coaching.contracts import DOMAINS
-
-    return max(DOMAINS, key=lambda d: doc.cats.get(d, 0.0)) if doc.cats else None
 
 
 def _serves(sentence_index: int, drafted: list[tuple[int, DraftedOutcome]]) -> int | None:

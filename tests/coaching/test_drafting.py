@@ -43,6 +43,8 @@ def test_statements_keep_the_persons_words(answer, expected) -> None:
         "More home care hours please",
         "",
         "🙂🙂",
+        "A nice hot bath and some peace and quiet.",  # things named, no aim said
+        "My dog.",
     ],
 )
 def test_nothing_is_invented(answer) -> None:
@@ -75,3 +77,12 @@ def test_contract_json_shape() -> None:
     shaped = draft_answer(Q, "A ramp so I can get out").as_json()
     assert list(shaped) == ["outcomes", "services", "strengths", "reflection", "affirmation"]
     assert isinstance(shaped["reflection"], str) and shaped["reflection"]
+
+
+def test_an_aim_with_an_object_pronoun_at_the_end_is_kept() -> None:
+    assert statements("I want to enjoy her.") == ["I want to enjoy her"]
+
+
+def test_a_request_with_then_clause_keeps_the_aim() -> None:
+    answer = "A ramp for the chair. Then I can get to the bookies myself like I used to."
+    assert statements(answer) == ["I can get to the bookies myself like I used to"]
