@@ -70,6 +70,10 @@ def actions(
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
     upgrade(settings.database_url)
+    from bot.coaching import nlp
+
+    if not nlp.is_current():  # train now, so nobody's first answer waits for it
+        nlp.train()
     os.environ["SANIC_HOST"] = settings.host
     args = [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions"]
     args += ["--port", str(port or settings.action_port)]
