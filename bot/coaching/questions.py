@@ -17,7 +17,7 @@ _AFTER = {
         "No rush. What's one small thing that would make everyday life a bit easier or happier?",
     ],
     "short": [
-        "Could you tell me a little more about that? What would it mean for you?",
+        "Could you tell me a little more about what that would mean for you?",
         "Thank you. What would that look like, on a good day?",
     ],
     "empty": [
