@@ -22,7 +22,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 BOT_STAMP := $(VENV)/.stamp-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)
 RASA_STAMP := $(RASA_VENV)/.stamp-$(shell cat requirements-rasa.lock | sha256sum | cut -c1-16)
 
-.PHONY: help setup run serve chat test unit e2e validate rasa-test train eval bench lint clean
+.PHONY: help setup run serve chat test unit e2e validate rasa-test train eval crossval bench lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ rasa-test: setup train ## Test stories (predictions only) with rasa test
 eval: setup train ## Evaluate: commands vs answers (NLU), statements and drafting on the dev sets
 	$(VENV)/bin/python -m bench.eval_nlu
 	$(VENV)/bin/python -m bench.eval_outcomes
+
+crossval: setup ## NLU cross-validation (control intents macro-F1)
+	$(VENV)/bin/python -m bench.eval_nlu --cross-validation
 
 bench: setup train ## Benchmarks (not part of test); writes docs/benchmarks.md
 	$(VENV)/bin/python -m bench.run
