@@ -218,13 +218,13 @@ def test_render_report_mentions_how_to_regenerate_and_the_machine():
 
 def test_custom_action_names_include_validated_forms_not_responses():
     domain = {
-        "actions": ["action_record_consent", "validate_best_hope_form", "utter_extra"],
-        "forms": {"best_hope_form": {}, "reword_form": {}},
+        "actions": ["action_record_consent", "validate_topics_form", "utter_extra"],
+        "forms": {"topics_form": {}, "reword_form": {}},
     }
     assert custom_action_names(domain) == {
         "action_record_consent",
-        "validate_best_hope_form",
-        "best_hope_form",
+        "validate_topics_form",
+        "topics_form",
     }
     assert custom_action_names({}) == set()
 
@@ -239,12 +239,12 @@ def test_custom_flags_follow_user_turns():
         ("action", "action_listen"),
         ("user", None),
         ("action", "action_record_consent"),
-        ("action", "best_hope_form"),
+        ("action", "topics_form"),
         ("active_loop", None),
         ("action", "action_listen"),
         ("user", None),
     ]
-    flags = custom_flags(events, {"action_record_consent", "best_hope_form"})
+    flags = custom_flags(events, {"action_record_consent", "topics_form"})
     assert flags == [False, True, False]
 
 

@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 
-from bot.coaching.questions import BEST_HOPE, best_hope_question
+from bot.coaching.questions import TOPICS, topic_question
 from bot.coaching.risk import CATEGORIES, signposting
 from bot.config import PROJECT_ROOT
 from bot.telegram import app as telegram_app
@@ -22,8 +22,8 @@ JARGON = re.compile(
     re.IGNORECASE,
 )
 AMERICAN = re.compile(
-    r"\b(?:color|favorite|center|organize|realize|recognize|apologize|mom|vacation|"
-    r"neighbor|behavior|gotten|zip code|cell phone)\w*",
+    r"\b(?:color\w*|favorite\w*|centers?\b|organiz\w*|realiz\w*|recogniz\w*|apologiz\w*|"
+    r"moms?\b|vacation\w*|neighbor\w*|behavior\w*|gotten\b|zip code|cell phone)",
     re.IGNORECASE,
 )
 
@@ -39,9 +39,15 @@ def domain_texts() -> list[str]:
 
 
 def built_texts() -> list[str]:
-    texts = list(BEST_HOPE)
-    texts += [best_hope_question(p, a) for p in ("dont_know", "short", "empty") for a in (1, 2)]
-    texts.append(best_hope_question("service", 1, "a walk-in shower"))
+    texts = [phrasing for topic in TOPICS for phrasing in topic.phrasings]
+    texts += [
+        topic_question(t.key, p, a, v)
+        for t in TOPICS
+        for p in ("dont_know", "short", "empty", "help")
+        for a in (1, 2)
+        for v in (0, 1)
+    ]
+    texts.append(topic_question("best_hope", "service", 1, 0, "a walk-in shower"))
     texts += [signposting(c, "the Edinburgh social work duty line") for c in CATEGORIES]
     texts += [
         v for k, v in vars(telegram_app).items() if k.endswith("_REPLY") and isinstance(v, str)

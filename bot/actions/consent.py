@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.base import log_event, person_key, store
+from bot.coaching.questions import FIRST_TOPIC
 from bot.store import repositories
 
 
@@ -20,6 +22,8 @@ class ActionRecordConsent(Action):
     ) -> list[dict[str, Any]]:
         with store().begin() as session:
             repositories.record_consent(session, person_key(tracker))
-        log_event("consent", tracker)
+            visit = repositories.past_conversations(session, person_key(tracker))
+        log_event("consent", tracker, visit=visit)
         dispatcher.utter_message(response="utter_consent_thanks")
-        return []
+        # A fresh start: first topic, asked in a way this person hasn't heard before.
+        return [SlotSet("visit", float(visit)), SlotSet("topic", FIRST_TOPIC)]

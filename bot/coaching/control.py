@@ -20,6 +20,7 @@ class Turn(StrEnum):
     AFFIRM = "affirm"
     DENY = "deny"
     REWORD = "reword"
+    SKIP = "skip"
 
 
 ALWAYS = frozenset({Turn.STOP, Turn.PAUSE, Turn.HELP})

@@ -267,7 +267,11 @@ def _without_services(statement: str, services: list[str]) -> str:
         if _PERSON_ROLE.search(service) and not asked_for:
             plural = service.lower().endswith("s")
             word = "people" if plural else "someone"
-            statement = re.sub(re.escape(service), word, statement, flags=re.IGNORECASE)
+            # "waiting for the carers" → "waiting for people"; "the same two carers" keeps
+            # its words before the role: "the same two people".
+            statement = re.sub(
+                r"\b(?:the\s+)?" + re.escape(service), word, statement, flags=re.IGNORECASE
+            )
             continue
         pattern = re.compile(
             r"\s*\b(?:to|at|in|into|from|with|for)?\s*(?:the|a|an|my|our|his|her|some)?\s*"

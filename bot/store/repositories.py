@@ -40,6 +40,12 @@ def record_consent(session: Session, pseudonym: str, when: datetime | None = Non
     return person
 
 
+def past_conversations(session: Session, pseudonym: str) -> int:
+    """How many conversations the person has had before (finished, stopped or paused)."""
+    person = get_person(session, pseudonym)
+    return 0 if person is None else sum(c.status != "open" for c in person.conversations)
+
+
 def has_consented(session: Session, pseudonym: str) -> bool:
     person = get_person(session, pseudonym)
     return person is not None and person.consented_at is not None

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 import yaml
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from bot.actions.base import person_key
-from bot.actions.best_hope import (
-    ActionAskBestHope,
-    ActionAskDraftReply,
-    ActionFinishBestHope,
-    ValidateBestHopeForm,
-)
 from bot.actions.consent import ActionRecordConsent
+from bot.actions.topics import (
+    ActionAskAnswer,
+    ActionAskDraftReply,
+    ActionFinishTopics,
+    ValidateTopicsForm,
+)
 from bot.store import repositories as repo
 from tests.conftest import make_tracker
 
-DOMAIN: dict = {"forms": {"best_hope_form": {"required_slots": ["best_hope", "draft_reply"]}}}
+DOMAIN: dict = {"forms": {"topics_form": {"required_slots": ["answer", "draft_reply"]}}}
 
 
 def responses(dispatcher) -> list[str | None]:
@@ -40,14 +38,14 @@ def consent(db, sender: str) -> None:
 def validate_answer(text: str, intent="share", confidence=0.9, sender="p", **slots):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(sender, text=text, intent=intent, confidence=confidence, slots=slots)
-    result = ValidateBestHopeForm().validate_best_hope(text, dispatcher, tracker, DOMAIN)
+    result = ValidateTopicsForm().validate_answer(text, dispatcher, tracker, DOMAIN)
     return result, dispatcher
 
 
-def validate_reply(text: str, intent="share", confidence=0.9, **slots):
+def validate_reply(text: str, intent="share", confidence=0.9, sender="p", **slots):
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(text=text, intent=intent, confidence=confidence, slots=slots)
-    result = ValidateBestHopeForm().validate_draft_reply(text, dispatcher, tracker, DOMAIN)
+    tracker = make_tracker(sender, text=text, intent=intent, confidence=confidence, slots=slots)
+    result = ValidateTopicsForm().validate_draft_reply(text, dispatcher, tracker, DOMAIN)
     return result, dispatcher
 
 
@@ -70,7 +68,7 @@ def test_consent_is_recorded_under_a_pseudonym(db, dispatcher) -> None:
 def test_answers_that_sound_like_commands_are_kept(db, answer) -> None:
     consent(db, "cmd")
     result, dispatcher = validate_answer(answer, intent="stop", confidence=0.95, sender="cmd")
-    assert result["best_hope"] == answer
+    assert result["answer"] == answer
     assert dispatcher.messages == []
     assert [a["text"] for a in record(db, "cmd")["answers"]] == [answer]
 
@@ -80,7 +78,7 @@ def test_answers_that_sound_like_commands_are_kept(db, answer) -> None:
 )
 def test_stop_and_pause_end_the_question(db, text, how) -> None:
     result, _ = validate_answer(text, intent=how, confidence=1.0)
-    assert result == {"best_hope": None, "form_stopped": how, "requested_slot": None}
+    assert result == {"answer": None, "form_stopped": how, "requested_slot": None}
 
 
 @pytest.mark.parametrize(
@@ -89,33 +87,35 @@ def test_stop_and_pause_end_the_question(db, text, how) -> None:
 )
 def test_thin_answers_get_a_kind_follow_up_not_a_draft(db, text, probe) -> None:
     result, _ = validate_answer(text)
-    assert result == {"best_hope": None, "probe": probe, "probe_count": 1}
+    assert result == {"answer": None, "probe": probe, "probe_count": 1}
 
 
 def test_after_two_probes_a_short_answer_is_accepted_without_a_draft(db) -> None:
-    result, _ = validate_answer("family", probe_count=2)
-    assert result["best_hope"] == "family"
-    assert result["draft_outcome"] is None
+    consent(db, "pat")
+    result, _ = validate_answer("family", probe_count=2, sender="pat")
+    assert result["topic"] == "good_day" and result["draft_outcome"] is None
+    assert [a["text"] for a in record(db, "pat")["answers"]] == ["family"]
 
 
 def test_empty_is_never_accepted_even_after_probes(db) -> None:
     result, _ = validate_answer("   ", probe_count=5)
-    assert result["best_hope"] is None
+    assert result["answer"] is None
 
 
 def test_help_inside_the_question_explains_and_asks_again(db) -> None:
     result, dispatcher = validate_answer("/help", intent="help", confidence=1.0)
-    assert result["best_hope"] is None and result["probe"] == "help"
+    assert result["answer"] is None and result["probe"] == "help"
     assert responses(dispatcher) == ["utter_help_in_form"]
 
 
 def test_follow_up_question_differs_from_the_first(dispatcher) -> None:
-    ActionAskBestHope().run(dispatcher, make_tracker(slots={"probe_count": 0}), {})
-    ActionAskBestHope().run(
+    ActionAskAnswer().run(dispatcher, make_tracker(slots={"probe_count": 0}), {})
+    ActionAskAnswer().run(
         dispatcher, make_tracker(slots={"probe": "dont_know", "probe_count": 1}), {}
     )
-    first, second = (m["text"] for m in dispatcher.messages)
+    first, second = (m["question"] for m in dispatcher.messages)
     assert first != second
+    assert all(m["response"] == "utter_topic_question" for m in dispatcher.messages)
 
 
 def test_answer_is_stored_at_once_with_a_proposed_draft(db) -> None:
@@ -130,14 +130,14 @@ def test_answer_is_stored_at_once_with_a_proposed_draft(db) -> None:
 
 def test_nothing_is_stored_without_consent(db) -> None:
     result, _ = validate_answer("I want to go home", sender="carol")
-    assert result["best_hope"] == "I want to go home"
+    assert result["answer"] == "I want to go home"
     assert result["draft_outcome_id"] is None
     assert record(db, "carol")["answers"] == []
 
 
 def test_draft_is_shown_after_a_reflection_and_affirmation(dispatcher) -> None:
     slots = {
-        "best_hope": "I miss my garden",
+        "answer": "I miss my garden",
         "draft_outcome": "I miss my garden",
         "reflection": "You miss your garden.",
         "affirmation": "You kept it going for years.",
@@ -162,11 +162,11 @@ def test_validation_keeps_reflection_and_affirmation_for_the_draft(db) -> None:
 def test_a_bare_service_request_asks_what_it_would_make_possible(db, dispatcher) -> None:
     consent(db, "hal")
     result, _ = validate_answer("A walk-in shower.", sender="hal")
-    assert result["best_hope"] is None
+    assert result["answer"] is None
     assert result["probe"] == "service" and result["probe_service"] == "walk-in shower"
     assert record(db, "hal")["services"] == [{"text": "walk-in shower", "for_outcome": None}]
-    ActionAskBestHope().run(dispatcher, make_tracker(slots=result), {})
-    assert dispatcher.messages[0]["text"] == (
+    ActionAskAnswer().run(dispatcher, make_tracker(slots=result), {})
+    assert dispatcher.messages[0]["question"] == (
         "If you had the walk-in shower you mentioned, what would that make possible for you?"
     )
 
@@ -190,7 +190,7 @@ def test_services_are_linked_to_the_outcome_they_serve(db) -> None:
 def test_risk_stops_drafting_signposts_and_flags(db, answer, category) -> None:
     consent(db, "jo")
     result, dispatcher = validate_answer(answer, sender="jo")
-    assert result == {"best_hope": None, "form_stopped": "risk", "requested_slot": None}
+    assert result == {"answer": None, "form_stopped": "risk", "requested_slot": None}
     assert responses(dispatcher) == ["utter_risk"]
     assert "116 123" in dispatcher.messages[0]["signposting"]
     stored = record(db, "jo")
@@ -200,7 +200,7 @@ def test_risk_stops_drafting_signposts_and_flags(db, answer, category) -> None:
 
 def test_risk_ends_without_a_summary(db, dispatcher) -> None:
     slots = {"form_stopped": "risk"}
-    ActionFinishBestHope().run(dispatcher, make_tracker("kit", slots=slots), {})
+    ActionFinishTopics().run(dispatcher, make_tracker("kit", slots=slots), {})
     assert dispatcher.messages == []
 
 
@@ -211,23 +211,41 @@ def test_reword_asks_for_the_persons_words(dispatcher) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "intent", "reply"),
+    [
+        ("/affirm", "affirm", "confirmed"),
+        ("yes that's right", "affirm", "confirmed"),
+        ("/deny", "deny", "dropped"),
+        ("I want to stop worrying about money", "stop", "reworded"),
+    ],
+)
+def test_what_the_person_makes_of_the_draft_moves_on(text, intent, reply) -> None:
+    result, dispatcher = validate_reply(
+        text, intent=intent, confidence=0.95, topic="best_hope", draft_outcome="I want x"
+    )
+    assert result["topic"] == "good_day"
+    assert result["answer"] is None and result["draft_reply"] is None
+    expected = "utter_outcome_dropped" if reply == "dropped" else "utter_outcome_confirmed"
+    assert responses(dispatcher) == [expected]
+
+
+@pytest.mark.parametrize(
     ("text", "intent", "expected"),
     [
-        ("/affirm", "affirm", {"draft_reply": "confirmed"}),
-        ("yes that's right", "affirm", {"draft_reply": "confirmed"}),
-        ("/deny", "deny", {"draft_reply": "dropped"}),
         ("/reword", "reword", {"draft_reply": None, "probe": "reword"}),
-        (
-            "I want to stop worrying about money",
-            "stop",
-            {"draft_reply": "reworded", "draft_outcome": "I want to stop worrying about money"},
-        ),
         ("/stop", "stop", {"draft_reply": None, "form_stopped": "stop", "requested_slot": None}),
     ],
 )
-def test_what_the_person_makes_of_the_draft(text, intent, expected) -> None:
+def test_reword_and_stop_on_the_draft(text, intent, expected) -> None:
     result, _ = validate_reply(text, intent=intent, confidence=0.95)
     assert result == expected
+
+
+def test_the_last_topic_ends_the_form() -> None:
+    result, _ = validate_reply("/affirm", intent="affirm", topic="support_style",
+                               draft_outcome="I want x")  # fmt: skip
+    assert result == {"draft_reply": "confirmed", "draft_outcome": "I want x",
+                      "requested_slot": None}  # fmt: skip
 
 
 def test_empty_rewording_is_asked_again() -> None:
@@ -235,17 +253,40 @@ def test_empty_rewording_is_asked_again() -> None:
     assert result == {"draft_reply": None, "probe": "reword"}
 
 
-def test_no_draft_means_no_second_slot() -> None:
-    form = ValidateBestHopeForm()
-    no_draft = make_tracker(slots={"best_hope": "family", "draft_outcome": None})
-    with_draft = make_tracker(slots={"best_hope": "I want x", "draft_outcome": "I want x"})
-    slots = ["best_hope", "draft_reply"]
-    assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), no_draft, DOMAIN)) == [
-        "best_hope"
-    ]
-    assert (
-        asyncio.run(form.required_slots(slots, CollectingDispatcher(), with_draft, DOMAIN)) == slots
+def test_skip_moves_to_the_next_topic_without_storing(db) -> None:
+    result, _ = validate_answer("/skip", intent="skip", confidence=1.0, topic="people")
+    assert result["topic"] == "enjoy" and result["answer"] is None
+    assert record(db, "p")["answers"] == []
+
+
+def test_an_answer_without_an_outcome_is_kept_and_the_next_topic_follows(db) -> None:
+    consent(db, "max")
+    result, dispatcher = validate_answer(
+        "My daughter Ann and my neighbour Sue.", sender="max", topic="people"
     )
+    assert result["topic"] == "enjoy" and result["answer"] is None
+    assert "utter_no_draft" in responses(dispatcher)
+    stored = record(db, "max")
+    assert [a["question"] for a in stored["answers"]] == ["people"]
+    assert stored["strengths"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "status", "statement"),
+    [
+        ("/affirm", "affirm", "confirmed", "I'd like to cook my own dinner"),
+        ("I want to make my own tea", "share", "confirmed", "I want to make my own tea"),
+        ("/deny", "deny", None, None),
+    ],
+)
+def test_the_drafts_fate_is_stored_at_once(db, text, intent, status, statement) -> None:
+    slots = _answered(db, "dan")
+    result, _ = validate_reply(text, intent=intent, confidence=0.95, sender="dan", **slots)
+    outcomes = record(db, "dan")["outcomes"]
+    if status is None:
+        assert outcomes == []
+    else:
+        assert [(o["statement"], o["status"]) for o in outcomes] == [(statement, status)]
 
 
 def _answered(db, sender: str, answer: str = "I'd like to cook my own dinner") -> dict:
@@ -254,39 +295,25 @@ def _answered(db, sender: str, answer: str = "I'd like to cook my own dinner") -
     return result
 
 
-@pytest.mark.parametrize(
-    ("reply", "wording", "status", "first"),
-    [
-        ("confirmed", None, "confirmed", "utter_outcome_confirmed"),
-        ("reworded", "I want to make my own tea", "confirmed", "utter_outcome_confirmed"),
-        ("dropped", None, None, "utter_outcome_dropped"),
-    ],
-)
-def test_finish_saves_the_drafts_fate_and_summarises(db, dispatcher, reply, wording, status, first):
-    slots = _answered(db, "dan")
-    slots["draft_reply"] = reply
-    if wording:
-        slots["draft_outcome"] = wording
-    events = ActionFinishBestHope().run(dispatcher, make_tracker("dan", slots=slots), {})
+def test_finish_summarises_confirmed_outcomes_strengths_first(db, dispatcher) -> None:
+    consent(db, "lou")
+    answer = "My daughter pops in every day. I'd like to get back to my garden."
+    slots, _ = validate_answer(answer, sender="lou")
+    validate_reply("/affirm", intent="affirm", sender="lou", **slots)
+    events = ActionFinishTopics().run(dispatcher, make_tracker("lou"), {})
     said = responses(dispatcher)
-    assert said[0] == first and said[-1] == "utter_summary_end"
-    summary = " ".join(m.get("summary", "") for m in dispatcher.messages)
-    outcomes = record(db, "dan")["outcomes"]
-    if status is None:
-        assert outcomes == []
-        assert "cook" not in summary
-    else:
-        assert (wording or "I'd like to cook my own dinner") in summary
-        assert [(o["statement"], o["status"]) for o in outcomes] == [
-            (wording or "I'd like to cook my own dinner", status)
-        ]
-    assert SlotSet("best_hope", None) in events and SlotSet("draft_outcome", None) in events
+    assert said[-1] == "utter_summary_end"
+    parts = [m["summary"] for m in dispatcher.messages if m.get("response") == "utter_summary"]
+    assert "daughter" in parts[0]
+    assert "I'd like to get back to my garden" in parts[1]
+    assert SlotSet("topic", "best_hope") in events and SlotSet("answer", None) in events
 
 
 def test_finish_after_stop_says_so_and_keeps_the_answer(db, dispatcher) -> None:
-    slots = _answered(db, "erin")
-    slots.update(form_stopped="stop", draft_reply=None)
-    events = ActionFinishBestHope().run(dispatcher, make_tracker("erin", slots=slots), {})
+    _answered(db, "erin")
+    events = ActionFinishTopics().run(
+        dispatcher, make_tracker("erin", slots={"form_stopped": "stop"}), {}
+    )
     assert responses(dispatcher) == ["utter_stopped"]
     assert SlotSet("form_stopped", None) in events
     kept = record(db, "erin")
@@ -294,26 +321,15 @@ def test_finish_after_stop_says_so_and_keeps_the_answer(db, dispatcher) -> None:
     assert kept["outcomes"][0]["status"] == "proposed"
 
 
-def test_finish_without_a_draft_reflects_and_summarises(db, dispatcher) -> None:
-    slots = {"best_hope": "family", "draft_outcome": None, "reflection": "Family matters."}
-    ActionFinishBestHope().run(dispatcher, make_tracker("fay", slots=slots), {})
-    assert responses(dispatcher) == [
-        "utter_reflection",
-        "utter_no_draft",
-        "utter_summary",
-        "utter_summary_end",
-    ]
-
-
-def test_summary_puts_strengths_first(db, dispatcher) -> None:
-    consent(db, "lou")
-    answer = "My daughter pops in every day. I'd like to get back to my garden."
-    slots, _ = validate_answer(answer, sender="lou")
-    slots["draft_reply"] = "confirmed"
-    ActionFinishBestHope().run(dispatcher, make_tracker("lou", slots=slots), {})
-    parts = [m["summary"] for m in dispatcher.messages if m.get("response") == "utter_summary"]
-    assert "daughter" in parts[0]
-    assert "I'd like to get back to my garden" in parts[1]
+def test_consent_starts_at_the_first_topic_with_a_fresh_phrasing(db, dispatcher) -> None:
+    tracker = make_tracker("nia")
+    with db.begin() as session:
+        repo.record_consent(session, person_key(tracker))
+        repo.finish_conversation(session, person_key(tracker))
+        repo.open_conversation(session, repo.get_person(session, person_key(tracker)))
+        repo.finish_conversation(session, person_key(tracker))
+    events = ActionRecordConsent().run(dispatcher, tracker, {})
+    assert SlotSet("visit", 1.0) in events and SlotSet("topic", "best_hope") in events
 
 
 def test_action_server_registers_every_domain_action() -> None:

@@ -2,7 +2,7 @@ import pytest
 
 from bot.coaching.answers import AnswerKind, assess_answer
 from bot.coaching.control import Turn, interpret_turn
-from bot.coaching.questions import best_hope_question
+from bot.coaching.questions import TOPICS, next_topic, topic_question
 
 
 @pytest.mark.parametrize(
@@ -45,9 +45,27 @@ def test_commands_are_told_from_answers(text, intent, confidence, turn) -> None:
 
 
 def test_question_is_never_repeated_verbatim_when_probing() -> None:
-    first = best_hope_question(None, 0)
-    asked = {first, best_hope_question("dont_know", 1), best_hope_question("dont_know", 2)}
+    first = topic_question("best_hope")
+    asked = {
+        first,
+        topic_question("best_hope", "dont_know", 1),
+        topic_question("best_hope", "dont_know", 2),
+    }
     assert len(asked) == 3
+
+
+def test_every_topic_has_two_phrasings_and_returning_people_get_another() -> None:
+    for topic in TOPICS:
+        assert len(set(topic.phrasings)) >= 2
+        assert topic_question(topic.key, visit=0) != topic_question(topic.key, visit=1)
+
+
+def test_topics_run_in_order_and_end() -> None:
+    seen = ["best_hope"]
+    while (following := next_topic(seen[-1])) is not None:
+        seen.append(following)
+    assert seen == [t.key for t in TOPICS]
+    assert next_topic(None) == "best_hope"
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 def test_action_server_lists_our_actions(bot) -> None:
     url = f"http://127.0.0.1:{bot.settings.action_port}/actions"
     names = {a["name"] for a in httpx.get(url, timeout=10).json()}
-    assert {"action_ask_draft_reply", "validate_best_hope_form"} <= names
+    assert {"action_ask_draft_reply", "validate_topics_form"} <= names
     assert rasa_sdk.__version__.startswith("3.")
 
 
@@ -33,22 +33,30 @@ def test_custom_action_messages_buttons_and_slot_events_round_trip(bot) -> None:
 
     events = bot.tracker_events(sender)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert slots["best_hope"] == "I'd like to cook my own dinner again"
+    assert slots["answer"] == "I'd like to cook my own dinner again"
     assert slots["draft_outcome"] == "I'd like to cook my own dinner again"
     assert isinstance(slots["draft_outcome_id"], float)
     actions = [e.get("name") for e in events if e["event"] == "action"]
     # The form runs its ask actions itself; the tracker shows the form action each turn.
-    assert actions.index("action_record_consent") < actions.index("best_hope_form")
-    assert actions.count("best_hope_form") == 2
-    assert [e.get("name") for e in events if e["event"] == "active_loop"] == ["best_hope_form"]
+    assert actions.index("action_record_consent") < actions.index("topics_form")
+    assert actions.count("topics_form") == 2
+    assert [e.get("name") for e in events if e["event"] == "active_loop"] == ["topics_form"]
 
-    # The slot set by one SDK call is read back by the next one (summary uses it).
-    summary = bot.texts(sender, "/affirm")
-    assert "cook my own dinner" in summary[1]
+    # Slots set by one SDK call are read back by the next: confirming settles the draft the
+    # validation stored, and the form moves on to the next topic.
+    saved = bot.texts(sender, "/affirm")
+    assert saved == ["Lovely, I've saved that.", "When you have a good day, what makes it good?"]
+    events = bot.tracker_events(sender)
+    topics = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "topic"]
+    assert topics[-1] == "good_day"
+    assert bot.export("rest", sender)["outcomes"][0]["status"] == "confirmed"
+
+    summary = bot.texts(sender, "/stop")
+    assert "stop there" in summary[0]
     events = bot.tracker_events(sender)
     assert [e.get("name") for e in events if e["event"] == "active_loop"] == [
-        "best_hope_form",
+        "topics_form",
         None,
     ]
-    slots = [e for e in events if e["event"] == "slot" and e["name"] == "draft_outcome"]
-    assert slots[-1]["value"] is None  # cleared by action_finish_best_hope
+    drafts = [e for e in events if e["event"] == "slot" and e["name"] == "draft_outcome"]
+    assert drafts[-1]["value"] is None  # cleared by action_finish_topics

@@ -17,7 +17,7 @@ def test_whole_conversation_is_reflected_drafted_confirmed_and_stored(bot) -> No
     assert asked[-1] == "What's your best hope from this assessment?"
 
     probe = bot.texts(sender, "don't know")
-    assert len(probe) == 1 and probe[0] != asked[-1] and "good day" in probe[0]
+    assert len(probe) == 1 and probe[0] != asked[-1] and "small thing" in probe[0]
 
     answer = "Honestly, I'd like to get back out in my garden"
     replies = bot.say(sender, answer)
@@ -25,21 +25,43 @@ def test_whole_conversation_is_reflected_drafted_confirmed_and_stored(bot) -> No
     assert "“I'd like to get back out in my garden”" in replies[1]["text"]
     assert [b["payload"] for b in replies[1]["buttons"]] == ["/affirm", "/reword", "/deny"]
 
-    summary = bot.texts(sender, "/affirm")
-    assert summary[0] == "Lovely, I've saved that."
-    assert "garden" in summary[1]
+    saved = bot.say(sender, "/affirm")
+    assert saved[0]["text"] == "Lovely, I've saved that."
+    assert saved[1]["text"] == "When you have a good day, what makes it good?"
+    assert [b["payload"] for b in saved[1]["buttons"]] == ["/skip"]
+
+    skipped = bot.texts(sender, "/skip")
+    assert skipped == ["What matters most to you just now?"]
+
+    # A bare request: recorded as a service, and the question turns to what it would enable.
+    asked_back = bot.texts(sender, "A walk-in shower")
+    assert asked_back == [
+        "If you had the walk-in shower you mentioned, what would that make possible for you?"
+    ]
+    replies = bot.say(sender, "I could wash every morning without waiting for the carers")
+    assert "wash every morning" in replies[-1]["text"]
+    bot.say(sender, "/affirm")
+
+    goodbye = bot.texts(sender, "/stop")
+    assert "stop there" in goodbye[0]
 
     record = bot.export("rest", sender)
     assert record["schema"] == "outcomes-coach/record@1"
-    assert [a["text"] for a in record["answers"]] == [answer]
-    assert record["outcomes"] == [
-        {
-            "statement": "I'd like to get back out in my garden",
-            "domain": "things_to_do",
-            "why": None,
-            "status": "confirmed",
-        }
+    assert [a["question"] for a in record["answers"]] == [
+        "best_hope",
+        "matters_most",
+        "matters_most",
     ]
+    assert record["answers"][0]["text"] == answer
+    assert [(o["statement"], o["domain"], o["status"]) for o in record["outcomes"]] == [
+        ("I'd like to get back out in my garden", "things_to_do", "confirmed"),
+        (
+            "I want to wash every morning without waiting for people",
+            record["outcomes"][1]["domain"],
+            "confirmed",
+        ),
+    ]
+    assert record["services"][0]["text"] == "walk-in shower"
 
 
 @pytest.mark.parametrize(
@@ -89,7 +111,8 @@ def test_reword_replaces_the_draft(bot) -> None:
     bot.say(sender, "/affirm")
     bot.say(sender, "I'd like to see more of my grandchildren")
     assert bot.texts(sender, "/reword") == ["How would you put it, in your own words?"]
-    bot.say(sender, "I want to see my grandchildren every week")
+    after = bot.texts(sender, "I want to see my grandchildren every week")
+    assert after == ["Lovely, I've saved that.", "When you have a good day, what makes it good?"]
     outcomes = bot.export("rest", sender)["outcomes"]
     assert [o["statement"] for o in outcomes] == ["I want to see my grandchildren every week"]
 

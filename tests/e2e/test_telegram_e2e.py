@@ -69,6 +69,9 @@ def test_whole_conversation_over_telegram(bot, telegram: FakeBotApi) -> None:
     telegram.push_callback(CHAT, "/affirm", draft["message_id"])
     sent = telegram.wait_for_messages(CHAT, 9)
     assert sent[7]["text"] == "Lovely, I've saved that."
+    next_question = sent[8]
+    assert next_question["text"] == "When you have a good day, what makes it good?"
+    assert next_question["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "/skip"
 
     record = bot.export("telegram", str(CHAT))
     assert [o["statement"] for o in record["outcomes"]] == [

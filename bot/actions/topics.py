@@ -1,9 +1,12 @@
-"""The first open question as one form: the answer, then the drafted outcome.
+"""The preparation conversation as one form that goes through the topics in turn.
 
-``best_hope_form`` asks for ``best_hope`` (a free answer) and then ``draft_reply`` (what the
-person makes of the drafted outcome). The validation action decides, for every message,
-whether it is an answer or a command (DESIGN §8). The answer is stored as soon as it is
-accepted, so nothing is lost if the person stops or the conversation breaks off later.
+``topics_form`` asks for ``answer`` (a free answer to the current ``topic``) and then
+``draft_reply`` (what the person makes of the outcome drafted from it). When a topic is done
+the validation action moves ``topic`` on and empties both slots, so the form asks the next
+question; after the last topic (or on stop, pause or a risk disclosure) the form ends and
+``action_finish_topics`` sums up. The validation action decides, for every message, whether
+it is an answer or a command (DESIGN §8). Answers and outcome decisions are stored as they
+happen, so nothing is lost if the person stops or the conversation breaks off.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from bot.actions.base import latest_intent, log_event, person_key, store
 from bot.coaching.answers import AnswerKind, assess_answer
 from bot.coaching.control import CHOICES, Turn, interpret_turn
 from bot.coaching.drafting import draft_answer
-from bot.coaching.questions import best_hope_question
+from bot.coaching.questions import FIRST_TOPIC, next_topic, topic_question
 from bot.coaching.reflect import NEUTRAL_REFLECTION
 from bot.coaching.risk import signposting
 from bot.coaching.summary import empowering_summary
@@ -26,11 +29,11 @@ from bot.coaching.text import clean
 from bot.config import get_settings
 from bot.store import repositories
 
-QUESTION_KEY = "best_hope"
 MAX_PROBES = 2
-# Slots that belong to one run of the form; cleared when it ends.
-FORM_SLOTS = (
-    "best_hope",
+SKIP = frozenset({Turn.SKIP})
+# Slots that belong to one topic; emptied when the conversation moves on.
+TOPIC_SLOTS = (
+    "answer",
     "reflection",
     "affirmation",
     "probe_service",
@@ -38,24 +41,41 @@ FORM_SLOTS = (
     "draft_outcome",
     "draft_outcome_id",
     "probe",
-    "form_stopped",
 )
+OUTCOME_STATUS = {"confirmed": "confirmed", "reworded": "confirmed", "dropped": "dropped"}
 
 
-class ActionAskBestHope(Action):
-    """Ask the question, in a different way each time it has to be asked again."""
+def _topic(tracker: Tracker) -> str:
+    return tracker.get_slot("topic") or FIRST_TOPIC
+
+
+def _move_on(tracker: Tracker, at_the_end: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Slots for the next topic (all of this topic's emptied, so the form asks again), or,
+    after the last topic, ``at_the_end`` and the end of the form."""
+    following = next_topic(_topic(tracker))
+    if following is None:
+        return {**(at_the_end or {}), "requested_slot": None}
+    cleared = {slot: None for slot in TOPIC_SLOTS}
+    return {**cleared, "probe_count": 0, "topic": following}
+
+
+class ActionAskAnswer(Action):
+    """Ask the current topic's question, differently each time it has to be asked again."""
 
     def name(self) -> str:
-        return "action_ask_best_hope"
+        return "action_ask_answer"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        attempt = int(tracker.get_slot("probe_count") or 0)
-        question = best_hope_question(
-            tracker.get_slot("probe"), attempt, tracker.get_slot("probe_service")
+        question = topic_question(
+            _topic(tracker),
+            tracker.get_slot("probe"),
+            int(tracker.get_slot("probe_count") or 0),
+            int(tracker.get_slot("visit") or 0),
+            tracker.get_slot("probe_service"),
         )
-        dispatcher.utter_message(text=question)
+        dispatcher.utter_message(response="utter_topic_question", question=question)
         return []
 
 
@@ -85,23 +105,11 @@ class ActionAskDraftReply(Action):
         return []
 
 
-class ValidateBestHopeForm(FormValidationAction):
+class ValidateTopicsForm(FormValidationAction):
     def name(self) -> str:
-        return "validate_best_hope_form"
+        return "validate_topics_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: dict[str, Any],
-    ) -> list[str]:
-        # An answer that gave no draft has nothing to confirm: the form ends after it.
-        if tracker.get_slot("best_hope") is not None and tracker.get_slot("draft_outcome") is None:
-            return ["best_hope"]
-        return domain_slots
-
-    def validate_best_hope(
+    def validate_answer(
         self,
         value: Any,
         dispatcher: CollectingDispatcher,
@@ -109,16 +117,23 @@ class ValidateBestHopeForm(FormValidationAction):
         domain: dict[str, Any],
     ) -> dict[str, Any]:
         text = value if isinstance(value, str) else ""
-        turn = interpret_turn(text, *latest_intent(tracker))
+        turn = interpret_turn(text, *latest_intent(tracker), choices=SKIP)
         attempts = int(tracker.get_slot("probe_count") or 0)
         if turn in (Turn.STOP, Turn.PAUSE):
             log_event("form_ended", tracker, how=turn.value)
-            return {"best_hope": None, "form_stopped": turn.value, "requested_slot": None}
+            return {"answer": None, "form_stopped": turn.value, "requested_slot": None}
         if turn is Turn.HELP:
             dispatcher.utter_message(response="utter_help_in_form")
-            return {"best_hope": None, "probe": "help", "probe_count": attempts + 1}
-        question = best_hope_question(
-            tracker.get_slot("probe"), attempts, tracker.get_slot("probe_service")
+            return {"answer": None, "probe": "help", "probe_count": attempts + 1}
+        if turn is Turn.SKIP:
+            log_event("skip", tracker, topic=_topic(tracker))
+            return _move_on(tracker, {"answer": None})
+        question = topic_question(
+            _topic(tracker),
+            tracker.get_slot("probe"),
+            attempts,
+            int(tracker.get_slot("visit") or 0),
+            tracker.get_slot("probe_service"),
         )
         drafted = draft_answer(question, text)
         key = person_key(tracker)
@@ -129,7 +144,7 @@ class ValidateBestHopeForm(FormValidationAction):
         # After a few gentle probes, take what the person gives rather than press on.
         if kind is not AnswerKind.FULL and (kind is AnswerKind.EMPTY or attempts < MAX_PROBES):
             log_event("probe", tracker, kind=kind.value)
-            return {"best_hope": None, "probe": kind.value, "probe_count": attempts + 1}
+            return {"answer": None, "probe": kind.value, "probe_count": attempts + 1}
 
         with store().begin() as session:
             stored = repositories.has_consented(session, key)
@@ -138,7 +153,7 @@ class ValidateBestHopeForm(FormValidationAction):
                 outcome_ids = repositories.save_answer(
                     session,
                     key,
-                    QUESTION_KEY,
+                    _topic(tracker),
                     text,
                     outcomes=[(o.statement, o.domain) for o in drafted.outcomes],
                     services=[(s.span.text, s.for_outcome) for s in drafted.services],
@@ -149,15 +164,25 @@ class ValidateBestHopeForm(FormValidationAction):
         if not drafted.outcomes and drafted.services and attempts < MAX_PROBES:
             # A bare request: ask what it would make possible, so the outcome is heard too.
             return {
-                "best_hope": None,
+                "answer": None,
                 "probe": "service",
                 "probe_service": drafted.services[0].span.text,
                 "probe_count": attempts + 1,
             }
-        first = drafted.outcomes[0] if drafted.outcomes else None
+        if not drafted.outcomes:
+            # Nothing to confirm: say the person's words back and go on to the next topic.
+            if drafted.reflection and drafted.reflection != NEUTRAL_REFLECTION:
+                dispatcher.utter_message(response="utter_reflection", reflection=drafted.reflection)
+            if drafted.affirmation:
+                dispatcher.utter_message(
+                    response="utter_affirmation", affirmation=drafted.affirmation
+                )
+            dispatcher.utter_message(response="utter_no_draft")
+            return _move_on(tracker, {"answer": text})
+        first = drafted.outcomes[0]
         return {
-            "best_hope": text,
-            "draft_outcome": first.statement if first else None,
+            "answer": text,
+            "draft_outcome": first.statement,
             "draft_outcome_id": float(outcome_ids[0]) if outcome_ids else None,
             "reflection": drafted.reflection,
             "affirmation": drafted.affirmation,
@@ -172,13 +197,13 @@ class ValidateBestHopeForm(FormValidationAction):
         """Stop drafting, signpost, and flag the conversation for the worker."""
         with store().begin() as session:
             if repositories.has_consented(session, key):
-                repositories.add_answer(session, key, QUESTION_KEY, text)
+                repositories.add_answer(session, key, _topic(tracker), text)
             repositories.flag_risk(session, key)
         log_event("risk", tracker, category=category)
         dispatcher.utter_message(
             response="utter_risk", signposting=signposting(category, get_settings().duty_line)
         )
-        return {"best_hope": None, "form_stopped": "risk", "requested_slot": None}
+        return {"answer": None, "form_stopped": "risk", "requested_slot": None}
 
     def validate_draft_reply(
         self,
@@ -197,44 +222,58 @@ class ValidateBestHopeForm(FormValidationAction):
             return {"draft_reply": None, "probe": "help"}
         if turn is Turn.REWORD:
             return {"draft_reply": None, "probe": "reword"}
+        statement = tracker.get_slot("draft_outcome")
         if turn is Turn.AFFIRM:
-            return {"draft_reply": "confirmed"}
-        if turn is Turn.DENY:
-            return {"draft_reply": "dropped"}
-        wording = clean(text)
-        if assess_answer(wording) is AnswerKind.EMPTY:
-            return {"draft_reply": None, "probe": "reword"}
-        # Anything else typed here is the person's own wording of the outcome.
-        return {"draft_reply": "reworded", "draft_outcome": wording}
+            reply = "confirmed"
+        elif turn is Turn.DENY:
+            reply = "dropped"
+        else:
+            wording = clean(text)
+            if assess_answer(wording) is AnswerKind.EMPTY:
+                return {"draft_reply": None, "probe": "reword"}
+            # Anything else typed here is the person's own wording of the outcome.
+            reply, statement = "reworded", wording
+        self._settle(tracker, reply, statement)
+        dispatcher.utter_message(
+            response="utter_outcome_dropped" if reply == "dropped" else "utter_outcome_confirmed"
+        )
+        return _move_on(tracker, {"draft_reply": reply, "draft_outcome": statement})
+
+    @staticmethod
+    def _settle(tracker: Tracker, reply: str, statement: str | None) -> None:
+        """Store what the person decided about the draft, straight away."""
+        outcome_id = tracker.get_slot("draft_outcome_id")
+        if outcome_id is None:
+            return
+        with store().begin() as session:
+            repositories.set_outcome_status(
+                session,
+                person_key(tracker),
+                int(outcome_id),
+                OUTCOME_STATUS[reply],
+                statement if reply == "reworded" else None,
+            )
+        log_event("outcome", tracker, status=OUTCOME_STATUS[reply])
 
 
-class ActionFinishBestHope(Action):
-    """End of the form: save the draft's fate, give the summary, or say goodbye if stopped."""
+class ActionFinishTopics(Action):
+    """End of the form: the empowering summary, or a kind word if the person stopped."""
 
     def name(self) -> str:
-        return "action_finish_best_hope"
+        return "action_finish_topics"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         key = person_key(tracker)
         stopped = tracker.get_slot("form_stopped")
-        reply = tracker.get_slot("draft_reply")
-        outcome_id = tracker.get_slot("draft_outcome_id")
-        statement = tracker.get_slot("draft_outcome")
-        status = {"confirmed": "confirmed", "reworded": "confirmed", "dropped": "dropped"}.get(
-            reply or ""
+        ending = {"pause": "paused", "risk": "paused", "stop": "stopped"}.get(
+            stopped or "", "finished"
         )
         with store().begin() as session:
-            if outcome_id is not None and status is not None:
-                wording = statement if reply == "reworded" else None
-                repositories.set_outcome_status(session, key, int(outcome_id), status, wording)
-            ending = {"pause": "paused", "risk": "paused", "stop": "stopped"}.get(
-                stopped or "", "finished"
-            )
             repositories.finish_conversation(session, key, ending)
             record = repositories.record_as_dict(session, key)
-        log_event("form_finished", tracker, ending=ending, outcome=status)
+        log_event("form_finished", tracker, ending=ending)
 
         if stopped == "risk":
             pass  # the signposting was the reply; nothing more is said over it
@@ -243,19 +282,12 @@ class ActionFinishBestHope(Action):
                 response="utter_paused" if stopped == "pause" else "utter_stopped"
             )
         else:
-            if status == "dropped":
-                dispatcher.utter_message(response="utter_outcome_dropped")
-            elif status == "confirmed":
-                dispatcher.utter_message(response="utter_outcome_confirmed")
-            else:
-                reflection = tracker.get_slot("reflection")
-                if reflection and reflection != NEUTRAL_REFLECTION:
-                    dispatcher.utter_message(response="utter_reflection", reflection=reflection)
-                dispatcher.utter_message(response="utter_no_draft")
             confirmed = [o["statement"] for o in record["outcomes"] if o["status"] == "confirmed"]
-            if not confirmed and status == "confirmed" and statement:
-                confirmed = [statement]  # nothing stored without consent; still say it back
+            if not confirmed and tracker.get_slot("draft_reply") in ("confirmed", "reworded"):
+                # Nothing is stored without consent; still give the person's words back.
+                confirmed = [tracker.get_slot("draft_outcome")]
             for part in empowering_summary(record["strengths"], confirmed, [], record["role"]):
                 dispatcher.utter_message(response="utter_summary", summary=part)
             dispatcher.utter_message(response="utter_summary_end")
-        return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("probe_count", 0)]
+        resets = [SlotSet(slot, None) for slot in (*TOPIC_SLOTS, "form_stopped")]
+        return [*resets, SlotSet("probe_count", 0), SlotSet("topic", FIRST_TOPIC)]
