@@ -89,9 +89,9 @@ QUICK_TURNS_PER_LEVEL = 80
 WARMUP_CONVERSATIONS = 2
 
 # One simulated person's conversation with this bot: start, consent (action_record_consent,
-# then the form asks with action_ask_best_hope), an answer (validate_best_hope_form stores it
-# and drafts an outcome; action_ask_draft_reply shows it), confirm the draft
-# (validate_best_hope_form, then action_finish_best_hope saves it and summarises).
+# then the form asks with action_ask_answer), an answer (validate_topics_form stores it and
+# drafts an outcome; action_ask_draft_reply shows it), confirm the draft (validate_topics_form
+# stores the decision; action_ask_answer asks the next topic's question).
 COACH_CYCLE = ("/start", "/affirm", "I'd like to get back to my garden", "/affirm")
 # The starter bot after bench's change: every greeting runs action_hello_world.
 STARTER_CYCLE = ("hello", "hello", "hello", "hello")
