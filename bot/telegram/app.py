@@ -86,6 +86,7 @@ PAYLOADS = "long_payloads"
 TOLD_PRIVATE_ONLY = "told_private_only"
 TOLD_ABOUT_EDITS = "told_about_edits"
 PRESSED_KEYBOARDS = "pressed_keyboards"
+OPEN_KEYBOARDS = "open_keyboards"  # chat id → id of the last message that still has buttons
 
 RECENT_LIMIT = 10_000
 TYPING_REFRESH_SECONDS = 4.0  # Telegram shows "typing…" for about 5 s
@@ -196,6 +197,7 @@ def build_application(
             TOLD_PRIVATE_ONLY: BoundedSet(),
             TOLD_ABOUT_EDITS: BoundedSet(),
             PRESSED_KEYBOARDS: BoundedSet(),
+            OPEN_KEYBOARDS: {},
         }
     )
     add_handlers(application)
@@ -264,6 +266,8 @@ async def _on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     text = to_rasa_text(message.text)
     if text:
+        # Typing an answer answers the question too: its buttons go, as after a press.
+        await _remove_keyboard(context, message.chat_id)
         await _relay(context, message.chat_id, text)
 
 
@@ -276,6 +280,8 @@ async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if message is None:  # a button on an inline message: not one of ours
         return
     chat_id = message.chat.id
+    if context.bot_data[OPEN_KEYBOARDS].get(chat_id) == message.message_id:
+        del context.bot_data[OPEN_KEYBOARDS][chat_id]
     if not context.bot_data[PRESSED_KEYBOARDS].add((chat_id, message.message_id)):
         logger.info("Ignored a second press on the same keyboard")
         return
@@ -327,7 +333,22 @@ async def _relay(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) ->
         )
         await context.bot.send_message(chat_id, TROUBLE_REPLY)
         return
-    await send_replies(context.bot, chat_id, replies, context.bot_data[PAYLOADS])
+    with_buttons = await send_replies(context.bot, chat_id, replies, context.bot_data[PAYLOADS])
+    if with_buttons is not None:
+        context.bot_data[OPEN_KEYBOARDS][chat_id] = with_buttons
+
+
+async def _remove_keyboard(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """Take the buttons off the chat's last message that still has them, if any."""
+    message_id = context.bot_data[OPEN_KEYBOARDS].pop(chat_id, None)
+    if message_id is None:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=message_id, reply_markup=None
+        )
+    except TelegramError as exc:  # e.g. too old to edit; the answer still goes through
+        logger.info("Could not remove a keyboard (%s)", type(exc).__name__)
 
 
 async def send_replies(
@@ -335,8 +356,8 @@ async def send_replies(
     chat_id: int,
     replies: Iterable[Mapping[str, Any]],
     store: PayloadStore | None = None,
-) -> None:
-    """Send Rasa's bot messages to a chat, in order.
+) -> int | None:
+    """Send Rasa's bot messages to a chat, in order; return the id of the last one with buttons.
 
     Text is split to Telegram's limit; buttons become an inline keyboard on the last part.
     An ``image`` is sent as a photo after the text. A ``custom`` payload is used only for its
@@ -348,6 +369,7 @@ async def send_replies(
         replies: Rasa's bot messages.
         store: Keeps long button payloads (see :class:`~bot.telegram.format.PayloadStore`).
     """
+    with_buttons = None
     for reply in replies:
         text = reply.get("text")
         custom = reply.get("custom")
@@ -362,7 +384,9 @@ async def send_replies(
             parts = [BUTTONS_ONLY_PROMPT]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+            sent = await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+            if last and markup is not None:
+                with_buttons = sent.message_id
         image = reply.get("image")
         if image:
             try:
@@ -370,6 +394,7 @@ async def send_replies(
             except TelegramError as exc:
                 logger.warning("Could not send an image (%s); sent its link", type(exc).__name__)
                 await bot.send_message(chat_id, str(image))
+    return with_buttons
 
 
 @contextlib.asynccontextmanager

@@ -252,6 +252,25 @@ async def test_buttons_arrive_as_a_keyboard_and_a_press_forwards_the_payload(
     assert api.keyboard_of(CHAT, question["message_id"]) is None
 
 
+async def test_typing_an_answer_removes_the_questions_buttons(bridge: Bridge) -> None:
+    api, rasa = bridge.api, bridge.rasa
+    api.push_text(CHAT, "show buttons")
+    [question] = await api.wait_for_messages_async(CHAT, 1)
+
+    api.push_text(CHAT, "I'd rather say it in my own words")
+    await api.wait_for_calls_async("editMessageReplyMarkup", 1)
+    await api.wait_for_messages_async(CHAT, 2)
+
+    [edit] = api.calls_to("editMessageReplyMarkup")
+    assert edit["message_id"] == question["message_id"]
+    assert api.keyboard_of(CHAT, question["message_id"]) is None
+    assert rasa.messages() == ["show buttons", "I'd rather say it in my own words"]
+    # Nothing left to remove: a second typed message edits nothing more.
+    api.push_text(CHAT, "and another thing")
+    await api.wait_for_messages_async(CHAT, 3)
+    assert len(api.calls_to("editMessageReplyMarkup")) == 1
+
+
 async def test_a_second_press_on_the_same_keyboard_is_not_forwarded(bridge: Bridge) -> None:
     api, rasa = bridge.api, bridge.rasa
     api.push_text(CHAT, "show buttons")
