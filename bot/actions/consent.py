@@ -26,4 +26,26 @@ class ActionRecordConsent(Action):
         log_event("consent", tracker, visit=visit)
         dispatcher.utter_message(response="utter_consent_thanks")
         # A fresh start: first topic, asked in a way this person hasn't heard before.
-        return [SlotSet("visit", float(visit)), SlotSet("topic", FIRST_TOPIC)]
+        return [
+            SlotSet("visit", float(visit)),
+            SlotSet("topic", FIRST_TOPIC),
+            SlotSet("consented", True),
+        ]
+
+
+class ActionResume(Action):
+    """Carry on where the person left off, if they agreed to their answers being kept."""
+
+    def name(self) -> str:
+        return "action_resume"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        with store().begin() as session:
+            consented = repositories.has_consented(session, person_key(tracker))
+        log_event("resume", tracker, consented=consented)
+        if consented:
+            dispatcher.utter_message(response="utter_resume")
+        # The topic slot still holds where the person paused (action_finish_topics keeps it).
+        return [SlotSet("consented", consented)]

@@ -290,4 +290,6 @@ class ActionFinishTopics(Action):
                 dispatcher.utter_message(response="utter_summary", summary=part)
             dispatcher.utter_message(response="utter_summary_end")
         resets = [SlotSet(slot, None) for slot in (*TOPIC_SLOTS, "form_stopped")]
-        return [*resets, SlotSet("probe_count", 0), SlotSet("topic", FIRST_TOPIC)]
+        # After a pause the topic is kept, so /resume asks the same question again.
+        topic = _topic(tracker) if stopped in ("pause", "risk") else FIRST_TOPIC
+        return [*resets, SlotSet("probe_count", 0), SlotSet("topic", topic)]

@@ -75,6 +75,7 @@ COMMANDS = (
     BotCommand("start", "Start, or pick up where you left off"),
     BotCommand("help", "What I can do and how to use me"),
     BotCommand("pause", "Take a break — your answers are kept"),
+    BotCommand("resume", "Carry on where you left off"),
     BotCommand("stop", "Stop this conversation"),
 )
 

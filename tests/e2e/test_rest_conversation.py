@@ -126,3 +126,25 @@ def test_logs_hold_no_personal_text(bot) -> None:
     logs = bot.logs()
     assert "Marjorie" not in logs and "Kirkcaldy" not in logs
     assert "event=answer" in logs  # the action server does log, without the words
+
+
+def test_pause_and_resume_carry_on_at_the_same_question(bot) -> None:
+    sender = "e2e-pause"
+    bot.say(sender, "hello")
+    bot.say(sender, "/affirm")
+    bot.say(sender, "I'd like to walk my dog again")
+    assert bot.texts(sender, "/affirm")[-1] == "When you have a good day, what makes it good?"
+    paused = bot.texts(sender, "/pause")
+    assert "take a break" in paused[0]
+    resumed = bot.texts(sender, "/resume")
+    assert resumed == [
+        "Welcome back. Let's carry on where we left off.",
+        "When you have a good day, what makes it good?",
+    ]
+    record = bot.export("rest", sender)
+    assert [o["statement"] for o in record["outcomes"]] == ["I'd like to walk my dog again"]
+
+
+def test_resume_without_consent_asks_for_it_first(bot) -> None:
+    replies = bot.texts("e2e-resume-new", "/resume")
+    assert "Outcomes Coach" in replies[0] and "Is that alright?" in replies[-1]

@@ -399,7 +399,7 @@ async def test_rasa_server_error_gives_the_trouble_reply(bridge: Bridge) -> None
 async def test_commands_menu_is_set_at_start(bridge: Bridge) -> None:
     [call] = bridge.api.calls_to("setMyCommands")
 
-    assert [c["command"] for c in call["commands"]] == ["start", "help", "pause", "stop"]
+    assert [c["command"] for c in call["commands"]] == ["start", "help", "pause", "resume", "stop"]
     assert all(c["description"] for c in call["commands"])
 
 
