@@ -148,3 +148,16 @@ def test_pause_and_resume_carry_on_at_the_same_question(bot) -> None:
 def test_resume_without_consent_asks_for_it_first(bot) -> None:
     replies = bot.texts("e2e-resume-new", "/resume")
     assert "Outcomes Coach" in replies[0] and "Is that alright?" in replies[-1]
+
+
+def test_a_risk_disclosure_is_signposted_and_flagged(bot) -> None:
+    sender = "e2e-risk"
+    bot.say(sender, "hello")
+    bot.say(sender, "/affirm")
+    replies = bot.texts(sender, "honestly I don't want to be here any more")
+    assert len(replies) == 1
+    assert "999" in replies[0] and "116 123" in replies[0] and "111" in replies[0]
+    record = bot.export("rest", sender)
+    assert record["risk_flag"] is True and record["outcomes"] == []
+    # The person can carry on afterwards.
+    assert "Outcomes Coach" in bot.texts(sender, "hello")[0]
