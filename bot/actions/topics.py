@@ -23,7 +23,7 @@ from bot.coaching.control import CHOICES, Turn, interpret_turn
 from bot.coaching.drafting import draft_answer
 from bot.coaching.questions import FIRST_TOPIC, next_topic, topic_question
 from bot.coaching.reflect import NEUTRAL_REFLECTION
-from bot.coaching.risk import signposting
+from bot.coaching.risk import detect_risk, signposting
 from bot.coaching.summary import empowering_summary
 from bot.coaching.text import clean
 from bot.config import get_settings
@@ -40,6 +40,7 @@ TOPIC_SLOTS = (
     "draft_reply",
     "draft_outcome",
     "draft_outcome_id",
+    "outcome_why",
     "probe",
 )
 OUTCOME_STATUS = {"confirmed": "confirmed", "reworded": "confirmed", "dropped": "dropped"}
@@ -234,10 +235,41 @@ class ValidateTopicsForm(FormValidationAction):
             # Anything else typed here is the person's own wording of the outcome.
             reply, statement = "reworded", wording
         self._settle(tracker, reply, statement)
-        dispatcher.utter_message(
-            response="utter_outcome_dropped" if reply == "dropped" else "utter_outcome_confirmed"
-        )
-        return _move_on(tracker, {"draft_reply": reply, "draft_outcome": statement})
+        if reply == "dropped":
+            dispatcher.utter_message(response="utter_outcome_dropped")
+            return _move_on(tracker, {"draft_reply": reply, "draft_outcome": statement})
+        dispatcher.utter_message(response="utter_outcome_confirmed")
+        # The form asks next why it matters (the recording minimum: what matters, and why).
+        return {"draft_reply": reply, "draft_outcome": statement, "probe": None}
+
+    def validate_outcome_why(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> dict[str, Any]:
+        text = value if isinstance(value, str) else ""
+        turn = interpret_turn(text, *latest_intent(tracker), choices=SKIP)
+        if turn in (Turn.STOP, Turn.PAUSE):
+            return {"outcome_why": None, "form_stopped": turn.value, "requested_slot": None}
+        if turn is Turn.HELP:
+            dispatcher.utter_message(response="utter_help_in_form")
+            return {"outcome_why": None}
+        key = person_key(tracker)
+        risk = detect_risk(text)
+        if risk is not None:
+            return self._risk(dispatcher, tracker, key, text, risk.category)
+        kind = assess_answer(text)
+        if turn is Turn.SKIP or kind in (AnswerKind.EMPTY, AnswerKind.DONT_KNOW):
+            return _move_on(tracker, {"outcome_why": None})
+        outcome_id = tracker.get_slot("draft_outcome_id")
+        if outcome_id is not None:
+            with store().begin() as session:
+                repositories.set_outcome_why(session, key, int(outcome_id), clean(text))
+        log_event("why", tracker, stored=outcome_id is not None)
+        dispatcher.utter_message(response="utter_why_thanks")
+        return _move_on(tracker, {"outcome_why": clean(text)})
 
     @staticmethod
     def _settle(tracker: Tracker, reply: str, statement: str | None) -> None:
@@ -290,6 +322,10 @@ class ActionFinishTopics(Action):
                 dispatcher.utter_message(response="utter_summary", summary=part)
             dispatcher.utter_message(response="utter_summary_end")
         resets = [SlotSet(slot, None) for slot in (*TOPIC_SLOTS, "form_stopped")]
-        # After a pause the topic is kept, so /resume asks the same question again.
-        topic = _topic(tracker) if stopped in ("pause", "risk") else FIRST_TOPIC
+        # After a pause /resume carries on at the same topic, or at the next one if this
+        # topic's outcome was already settled.
+        topic = FIRST_TOPIC
+        if stopped in ("pause", "risk"):
+            settled = tracker.get_slot("draft_reply") is not None
+            topic = (next_topic(_topic(tracker)) if settled else _topic(tracker)) or FIRST_TOPIC
         return [*resets, SlotSet("probe_count", 0), SlotSet("topic", topic)]

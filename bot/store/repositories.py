@@ -166,6 +166,17 @@ def flag_risk(session: Session, pseudonym: str) -> None:
     open_conversation(session, person).risk_flag = True
 
 
+def set_outcome_why(session: Session, pseudonym: str, outcome_id: int, why: str) -> bool:
+    """Record why an outcome matters, in the person's words (if the outcome is theirs)."""
+    outcome = session.scalar(
+        select(Outcome).join(Person).where(Outcome.id == outcome_id, Person.pseudonym == pseudonym)
+    )
+    if outcome is None:
+        return False
+    outcome.why = why
+    return True
+
+
 def set_outcome_status(
     session: Session, pseudonym: str, outcome_id: int, status: str, statement: str | None = None
 ) -> Outcome | None:
@@ -265,4 +276,5 @@ __all__ = [
     "record_as_dict",
     "record_consent",
     "set_outcome_status",
+    "set_outcome_why",
 ]

@@ -223,10 +223,45 @@ def test_what_the_person_makes_of_the_draft_moves_on(text, intent, reply) -> Non
     result, dispatcher = validate_reply(
         text, intent=intent, confidence=0.95, topic="best_hope", draft_outcome="I want x"
     )
-    assert result["topic"] == "good_day"
-    assert result["answer"] is None and result["draft_reply"] is None
-    expected = "utter_outcome_dropped" if reply == "dropped" else "utter_outcome_confirmed"
-    assert responses(dispatcher) == [expected]
+    if reply == "dropped":
+        assert result["topic"] == "good_day"
+        assert result["answer"] is None and result["draft_reply"] is None
+        assert responses(dispatcher) == ["utter_outcome_dropped"]
+    else:  # kept: the form asks why it matters before moving on
+        wording = text if reply == "reworded" else "I want x"
+        assert result == {"draft_reply": reply, "draft_outcome": wording, "probe": None}
+        assert responses(dispatcher) == ["utter_outcome_confirmed"]
+
+
+def validate_why(text: str, intent="share", sender="p", **slots):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(sender, text=text, intent=intent, confidence=0.9, slots=slots)
+    result = ValidateTopicsForm().validate_outcome_why(text, dispatcher, tracker, DOMAIN)
+    return result, dispatcher
+
+
+def test_why_it_matters_is_stored_with_the_outcome_and_the_next_topic_follows(db) -> None:
+    slots = _answered(db, "quin")
+    validate_reply("/affirm", intent="affirm", sender="quin", **slots)
+    result, dispatcher = validate_why(
+        "It keeps me busy and I love being outdoors", sender="quin", **slots
+    )
+    assert result["topic"] == "good_day" and result["outcome_why"] is None
+    assert responses(dispatcher) == ["utter_why_thanks"]
+    [outcome] = record(db, "quin")["outcomes"]
+    assert outcome["why"] == "It keeps me busy and I love being outdoors"
+
+
+@pytest.mark.parametrize(("text", "intent"), [("/skip", "skip"), ("don't know", "share")])
+def test_why_can_be_skipped(db, text, intent) -> None:
+    result, dispatcher = validate_why(text, intent=intent, topic="people")
+    assert result["topic"] == "enjoy"
+    assert dispatcher.messages == []
+
+
+def test_why_on_the_last_topic_ends_the_form(db) -> None:
+    result, _ = validate_why("It's my independence", topic="support_style")
+    assert result == {"outcome_why": "It's my independence", "requested_slot": None}
 
 
 @pytest.mark.parametrize(
@@ -239,13 +274,6 @@ def test_what_the_person_makes_of_the_draft_moves_on(text, intent, reply) -> Non
 def test_reword_and_stop_on_the_draft(text, intent, expected) -> None:
     result, _ = validate_reply(text, intent=intent, confidence=0.95)
     assert result == expected
-
-
-def test_the_last_topic_ends_the_form() -> None:
-    result, _ = validate_reply("/affirm", intent="affirm", topic="support_style",
-                               draft_outcome="I want x")  # fmt: skip
-    assert result == {"draft_reply": "confirmed", "draft_outcome": "I want x",
-                      "requested_slot": None}  # fmt: skip
 
 
 def test_empty_rewording_is_asked_again() -> None:

@@ -45,7 +45,8 @@ def test_custom_action_messages_buttons_and_slot_events_round_trip(bot) -> None:
     # Slots set by one SDK call are read back by the next: confirming settles the draft the
     # validation stored, and the form moves on to the next topic.
     saved = bot.texts(sender, "/affirm")
-    assert saved == ["Lovely, I've saved that.", "When you have a good day, what makes it good?"]
+    assert saved == ["Lovely, I've saved that.", "Why does that matter to you?"]
+    assert bot.texts(sender, "/skip") == ["When you have a good day, what makes it good?"]
     events = bot.tracker_events(sender)
     topics = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "topic"]
     assert topics[-1] == "good_day"

@@ -25,10 +25,12 @@ def test_whole_conversation_is_reflected_drafted_confirmed_and_stored(bot) -> No
     assert "“I'd like to get back out in my garden”" in replies[1]["text"]
     assert [b["payload"] for b in replies[1]["buttons"]] == ["/affirm", "/reword", "/deny"]
 
-    saved = bot.say(sender, "/affirm")
-    assert saved[0]["text"] == "Lovely, I've saved that."
-    assert saved[1]["text"] == "When you have a good day, what makes it good?"
-    assert [b["payload"] for b in saved[1]["buttons"]] == ["/skip"]
+    saved = bot.texts(sender, "/affirm")
+    assert saved == ["Lovely, I've saved that.", "Why does that matter to you?"]
+    why = bot.say(sender, "It keeps me busy and I love being outdoors")
+    assert why[0]["text"] == "Thank you. That helps explain what it means to you."
+    assert why[1]["text"] == "When you have a good day, what makes it good?"
+    assert [b["payload"] for b in why[1]["buttons"]] == ["/skip"]
 
     skipped = bot.texts(sender, "/skip")
     assert skipped == ["What matters most to you just now?"]
@@ -41,6 +43,7 @@ def test_whole_conversation_is_reflected_drafted_confirmed_and_stored(bot) -> No
     replies = bot.say(sender, "I could wash every morning without waiting for the carers")
     assert "wash every morning" in replies[-1]["text"]
     bot.say(sender, "/affirm")
+    assert bot.texts(sender, "/skip") == ["Who is important to you?"]
 
     goodbye = bot.texts(sender, "/stop")
     assert "stop there" in goodbye[0]
@@ -53,6 +56,7 @@ def test_whole_conversation_is_reflected_drafted_confirmed_and_stored(bot) -> No
         "matters_most",
     ]
     assert record["answers"][0]["text"] == answer
+    assert record["outcomes"][0]["why"] == "It keeps me busy and I love being outdoors"
     assert [(o["statement"], o["domain"], o["status"]) for o in record["outcomes"]] == [
         ("I'd like to get back out in my garden", "things_to_do", "confirmed"),
         (
@@ -112,7 +116,7 @@ def test_reword_replaces_the_draft(bot) -> None:
     bot.say(sender, "I'd like to see more of my grandchildren")
     assert bot.texts(sender, "/reword") == ["How would you put it, in your own words?"]
     after = bot.texts(sender, "I want to see my grandchildren every week")
-    assert after == ["Lovely, I've saved that.", "When you have a good day, what makes it good?"]
+    assert after == ["Lovely, I've saved that.", "Why does that matter to you?"]
     outcomes = bot.export("rest", sender)["outcomes"]
     assert [o["statement"] for o in outcomes] == ["I want to see my grandchildren every week"]
 
@@ -133,7 +137,7 @@ def test_pause_and_resume_carry_on_at_the_same_question(bot) -> None:
     bot.say(sender, "hello")
     bot.say(sender, "/affirm")
     bot.say(sender, "I'd like to walk my dog again")
-    assert bot.texts(sender, "/affirm")[-1] == "When you have a good day, what makes it good?"
+    assert bot.texts(sender, "/affirm")[-1] == "Why does that matter to you?"
     paused = bot.texts(sender, "/pause")
     assert "take a break" in paused[0]
     resumed = bot.texts(sender, "/resume")

@@ -70,7 +70,7 @@ def test_whole_conversation_over_telegram(bot, telegram: FakeBotApi) -> None:
     sent = telegram.wait_for_messages(CHAT, 9)
     assert sent[7]["text"] == "Lovely, I've saved that."
     next_question = sent[8]
-    assert next_question["text"] == "When you have a good day, what makes it good?"
+    assert next_question["text"] == "Why does that matter to you?"
     assert next_question["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "/skip"
 
     record = bot.export("telegram", str(CHAT))
