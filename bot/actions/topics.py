@@ -41,6 +41,7 @@ TOPIC_SLOTS = (
     "draft_outcome",
     "draft_outcome_id",
     "outcome_why",
+    "outcome_help",
     "probe",
 )
 OUTCOME_STATUS = {"confirmed": "confirmed", "reworded": "confirmed", "dropped": "dropped"}
@@ -269,7 +270,42 @@ class ValidateTopicsForm(FormValidationAction):
                 repositories.set_outcome_why(session, key, int(outcome_id), clean(text))
         log_event("why", tracker, stored=outcome_id is not None)
         dispatcher.utter_message(response="utter_why_thanks")
-        return _move_on(tracker, {"outcome_why": clean(text)})
+        return {"outcome_why": clean(text)}  # the form asks next what could help
+
+    def validate_outcome_help(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> dict[str, Any]:
+        text = value if isinstance(value, str) else ""
+        turn = interpret_turn(text, *latest_intent(tracker), choices=SKIP)
+        if turn in (Turn.STOP, Turn.PAUSE):
+            return {"outcome_help": None, "form_stopped": turn.value, "requested_slot": None}
+        if turn is Turn.HELP:
+            dispatcher.utter_message(response="utter_help_in_form")
+            return {"outcome_help": None}
+        key = person_key(tracker)
+        risk = detect_risk(text)
+        if risk is not None:
+            return self._risk(dispatcher, tracker, key, text, risk.category)
+        kind = assess_answer(text)
+        if turn is Turn.SKIP or kind in (AnswerKind.EMPTY, AnswerKind.DONT_KNOW):
+            return _move_on(tracker, {"outcome_help": None})
+        outcome_id = tracker.get_slot("draft_outcome_id")
+        with store().begin() as session:
+            if repositories.has_consented(session, key):
+                repositories.add_help_or_hindrance(
+                    session,
+                    key,
+                    "helps",
+                    clean(text),
+                    outcome_id=int(outcome_id) if outcome_id is not None else None,
+                )
+        log_event("helps", tracker)
+        dispatcher.utter_message(response="utter_help_thanks")
+        return _move_on(tracker, {"outcome_help": clean(text)})
 
     @staticmethod
     def _settle(tracker: Tracker, reply: str, statement: str | None) -> None:

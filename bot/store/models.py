@@ -48,6 +48,9 @@ class Person(Base):
     strengths: Mapped[list[Strength]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Strength.id"
     )
+    helps_hinders: Mapped[list[HelpOrHindrance]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="HelpOrHindrance.id"
+    )
 
 
 class Conversation(Base):
@@ -130,3 +133,18 @@ class Strength(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="strengths")
+
+
+class HelpOrHindrance(Base):
+    """What helps, or gets in the way, in the person's words; linked to an outcome if said."""
+
+    __tablename__ = "helps_hinders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcome.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(8))  # "helps" or "hinders"
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="helps_hinders")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.store.models import (
     Answer,
     Conversation,
+    HelpOrHindrance,
     Outcome,
     Person,
     ServiceRequest,
@@ -166,6 +167,17 @@ def flag_risk(session: Session, pseudonym: str) -> None:
     open_conversation(session, person).risk_flag = True
 
 
+def add_help_or_hindrance(
+    session: Session, pseudonym: str, kind: str, text: str, *, outcome_id: int | None = None
+) -> HelpOrHindrance:
+    """Record what helps (``kind="helps"``) or gets in the way (``"hinders"``)."""
+    person = get_or_create_person(session, pseudonym)
+    item = HelpOrHindrance(person=person, kind=kind, text=text, outcome_id=outcome_id)
+    session.add(item)
+    session.flush()
+    return item
+
+
 def set_outcome_why(session: Session, pseudonym: str, outcome_id: int, why: str) -> bool:
     """Record why an outcome matters, in the person's words (if the outcome is theirs)."""
     outcome = session.scalar(
@@ -245,6 +257,8 @@ def record_as_dict(session: Session, pseudonym: str) -> dict:
         for r in person.service_requests
     ]
     record["strengths"] = [s.text for s in person.strengths]
+    record["helps"] = [h.text for h in person.helps_hinders if h.kind == "helps"]
+    record["hinders"] = [h.text for h in person.helps_hinders if h.kind == "hinders"]
     record["risk_flag"] = any(c.risk_flag for c in person.conversations)
     record["answers"] = [
         {"question": a.question_key, "text": a.text, "turn": a.turn}
@@ -261,6 +275,7 @@ def count_people(session: Session) -> int:
 __all__ = [
     "SCHEMA",
     "add_answer",
+    "add_help_or_hindrance",
     "add_outcome",
     "add_service_request",
     "add_strength",

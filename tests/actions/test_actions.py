@@ -246,10 +246,25 @@ def test_why_it_matters_is_stored_with_the_outcome_and_the_next_topic_follows(db
     result, dispatcher = validate_why(
         "It keeps me busy and I love being outdoors", sender="quin", **slots
     )
-    assert result["topic"] == "good_day" and result["outcome_why"] is None
+    assert result == {"outcome_why": "It keeps me busy and I love being outdoors"}
     assert responses(dispatcher) == ["utter_why_thanks"]
     [outcome] = record(db, "quin")["outcomes"]
     assert outcome["why"] == "It keeps me busy and I love being outdoors"
+
+
+def validate_help(text: str, intent="share", sender="p", **slots):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(sender, text=text, intent=intent, confidence=0.9, slots=slots)
+    result = ValidateTopicsForm().validate_outcome_help(text, dispatcher, tracker, DOMAIN)
+    return result, dispatcher
+
+
+def test_what_could_help_is_stored_and_the_next_topic_follows(db) -> None:
+    slots = _answered(db, "ros")
+    result, dispatcher = validate_help("My son could drive me on Saturdays", sender="ros", **slots)
+    assert result["topic"] == "good_day" and result["outcome_help"] is None
+    assert responses(dispatcher) == ["utter_help_thanks"]
+    assert record(db, "ros")["helps"] == ["My son could drive me on Saturdays"]
 
 
 @pytest.mark.parametrize(("text", "intent"), [("/skip", "skip"), ("don't know", "share")])
@@ -259,9 +274,9 @@ def test_why_can_be_skipped(db, text, intent) -> None:
     assert dispatcher.messages == []
 
 
-def test_why_on_the_last_topic_ends_the_form(db) -> None:
-    result, _ = validate_why("It's my independence", topic="support_style")
-    assert result == {"outcome_why": "It's my independence", "requested_slot": None}
+def test_help_on_the_last_topic_ends_the_form(db) -> None:
+    result, _ = validate_help("My daughter, mostly", topic="support_style")
+    assert result == {"outcome_help": "My daughter, mostly", "requested_slot": None}
 
 
 @pytest.mark.parametrize(

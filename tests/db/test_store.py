@@ -14,7 +14,7 @@ from bot.store.session import make_engine
 def test_migrations_create_the_schema_in_a_private_file(var_dir: Path) -> None:
     url = get_settings().database_url
     upgrade(url)
-    assert current_revision(url) == "0002"
+    assert current_revision(url) == "0003"
     db_file = var_dir / "coach.db"
     assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(var_dir.stat().st_mode) == 0o700
@@ -26,7 +26,7 @@ def test_upgrade_twice_is_harmless(var_dir: Path) -> None:
     url = get_settings().database_url
     upgrade(url)
     upgrade(url)
-    assert current_revision(url) == "0002"
+    assert current_revision(url) == "0003"
 
 
 def test_answers_are_numbered_in_order_and_kept_verbatim(db) -> None:
@@ -139,7 +139,7 @@ def test_migration_0002_keeps_existing_records(var_dir) -> None:
             "INSERT INTO person (pseudonym, role, created_at) VALUES ('old', 'self', '2026-01-01')"
         )
     upgrade(url)
-    assert current_revision(url) == "0002"
+    assert current_revision(url) == "0003"
     from bot.store.session import session_factory
 
     with session_factory(url).begin() as session:

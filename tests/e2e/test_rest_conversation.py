@@ -27,10 +27,15 @@ def test_whole_conversation_is_reflected_drafted_confirmed_and_stored(bot) -> No
 
     saved = bot.texts(sender, "/affirm")
     assert saved == ["Lovely, I've saved that.", "Why does that matter to you?"]
-    why = bot.say(sender, "It keeps me busy and I love being outdoors")
-    assert why[0]["text"] == "Thank you. That helps explain what it means to you."
-    assert why[1]["text"] == "When you have a good day, what makes it good?"
-    assert [b["payload"] for b in why[1]["buttons"]] == ["/skip"]
+    why = bot.texts(sender, "It keeps me busy and I love being outdoors")
+    assert why == [
+        "Thank you. That helps explain what it means to you.",
+        "What could help with that, and who could help?",
+    ]
+    helps = bot.say(sender, "My grandson could help me with the digging")
+    assert helps[0]["text"] == "Thank you, I've noted that down."
+    assert helps[1]["text"] == "When you have a good day, what makes it good?"
+    assert [b["payload"] for b in helps[1]["buttons"]] == ["/skip"]
 
     skipped = bot.texts(sender, "/skip")
     assert skipped == ["What matters most to you just now?"]
@@ -57,6 +62,7 @@ def test_whole_conversation_is_reflected_drafted_confirmed_and_stored(bot) -> No
     ]
     assert record["answers"][0]["text"] == answer
     assert record["outcomes"][0]["why"] == "It keeps me busy and I love being outdoors"
+    assert record["helps"] == ["My grandson could help me with the digging"]
     assert [(o["statement"], o["domain"], o["status"]) for o in record["outcomes"]] == [
         ("I'd like to get back out in my garden", "things_to_do", "confirmed"),
         (
