@@ -243,6 +243,27 @@ class ValidateTopicsForm(FormValidationAction):
         # The form asks next why it matters (the recording minimum: what matters, and why).
         return {"draft_reply": reply, "draft_outcome": statement, "probe": None}
 
+    def _follow_up(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> tuple[str, dict[str, Any] | None]:
+        """What the follow-up questions share: commands, risk, skipping and "don't know".
+
+        Returns the cleaned text, and the slots to return when the answer is not to be kept.
+        """
+        text = value if isinstance(value, str) else ""
+        turn = interpret_turn(text, *latest_intent(tracker), choices=SKIP)
+        if turn in (Turn.STOP, Turn.PAUSE):
+            return text, {slot: None, "form_stopped": turn.value, "requested_slot": None}
+        if turn is Turn.HELP:
+            dispatcher.utter_message(response="utter_help_in_form")
+            return text, {slot: None}
+        risk = detect_risk(text)
+        if risk is not None:
+            return text, self._risk(dispatcher, tracker, person_key(tracker), text, risk.category)
+        if turn is Turn.SKIP or assess_answer(text) in (AnswerKind.EMPTY, AnswerKind.DONT_KNOW):
+            return text, _move_on(tracker, {slot: None})
+        return clean(text), None
+
     def validate_outcome_why(
         self,
         value: Any,
@@ -250,27 +271,16 @@ class ValidateTopicsForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
-        text = value if isinstance(value, str) else ""
-        turn = interpret_turn(text, *latest_intent(tracker), choices=SKIP)
-        if turn in (Turn.STOP, Turn.PAUSE):
-            return {"outcome_why": None, "form_stopped": turn.value, "requested_slot": None}
-        if turn is Turn.HELP:
-            dispatcher.utter_message(response="utter_help_in_form")
-            return {"outcome_why": None}
-        key = person_key(tracker)
-        risk = detect_risk(text)
-        if risk is not None:
-            return self._risk(dispatcher, tracker, key, text, risk.category)
-        kind = assess_answer(text)
-        if turn is Turn.SKIP or kind in (AnswerKind.EMPTY, AnswerKind.DONT_KNOW):
-            return _move_on(tracker, {"outcome_why": None})
+        why, done = self._follow_up("outcome_why", value, dispatcher, tracker)
+        if done is not None:
+            return done
         outcome_id = tracker.get_slot("draft_outcome_id")
         if outcome_id is not None:
             with store().begin() as session:
-                repositories.set_outcome_why(session, key, int(outcome_id), clean(text))
+                repositories.set_outcome_why(session, person_key(tracker), int(outcome_id), why)
         log_event("why", tracker, stored=outcome_id is not None)
         dispatcher.utter_message(response="utter_why_thanks")
-        return {"outcome_why": clean(text)}  # the form asks next what could help
+        return {"outcome_why": why}  # the form asks next what could help
 
     def validate_outcome_help(
         self,
@@ -279,20 +289,10 @@ class ValidateTopicsForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
-        text = value if isinstance(value, str) else ""
-        turn = interpret_turn(text, *latest_intent(tracker), choices=SKIP)
-        if turn in (Turn.STOP, Turn.PAUSE):
-            return {"outcome_help": None, "form_stopped": turn.value, "requested_slot": None}
-        if turn is Turn.HELP:
-            dispatcher.utter_message(response="utter_help_in_form")
-            return {"outcome_help": None}
+        helps, done = self._follow_up("outcome_help", value, dispatcher, tracker)
+        if done is not None:
+            return done
         key = person_key(tracker)
-        risk = detect_risk(text)
-        if risk is not None:
-            return self._risk(dispatcher, tracker, key, text, risk.category)
-        kind = assess_answer(text)
-        if turn is Turn.SKIP or kind in (AnswerKind.EMPTY, AnswerKind.DONT_KNOW):
-            return _move_on(tracker, {"outcome_help": None})
         outcome_id = tracker.get_slot("draft_outcome_id")
         with store().begin() as session:
             if repositories.has_consented(session, key):
@@ -300,12 +300,12 @@ class ValidateTopicsForm(FormValidationAction):
                     session,
                     key,
                     "helps",
-                    clean(text),
+                    helps,
                     outcome_id=int(outcome_id) if outcome_id is not None else None,
                 )
         log_event("helps", tracker)
         dispatcher.utter_message(response="utter_help_thanks")
-        return _move_on(tracker, {"outcome_help": clean(text)})
+        return _move_on(tracker, {"outcome_help": helps})
 
     @staticmethod
     def _settle(tracker: Tracker, reply: str, statement: str | None) -> None:
