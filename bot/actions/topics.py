@@ -24,7 +24,7 @@ from bot.coaching.drafting import draft_answer
 from bot.coaching.questions import FIRST_TOPIC, next_topic, topic_question
 from bot.coaching.reflect import NEUTRAL_REFLECTION
 from bot.coaching.risk import detect_risk, signposting
-from bot.coaching.summary import empowering_summary
+from bot.coaching.summary import empowering_summary, services_summary
 from bot.coaching.text import clean
 from bot.config import get_settings
 from bot.store import repositories
@@ -356,6 +356,9 @@ class ActionFinishTopics(Action):
                 confirmed = [tracker.get_slot("draft_outcome")]
             for part in empowering_summary(record["strengths"], confirmed, [], record["role"]):
                 dispatcher.utter_message(response="utter_summary", summary=part)
+            asked_for = services_summary(record["services"])
+            if asked_for:
+                dispatcher.utter_message(response="utter_summary", summary=asked_for)
             dispatcher.utter_message(response="utter_summary_end")
         resets = [SlotSet(slot, None) for slot in (*TOPIC_SLOTS, "form_stopped")]
         # After a pause /resume carries on at the same topic, or at the next one if this

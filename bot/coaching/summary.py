@@ -145,3 +145,17 @@ def empowering_summary(
     else:
         messages.append(closing)
     return messages
+
+
+def services_summary(services: list[dict]) -> str | None:
+    """One message listing what the person asked for, each with the outcome it is for."""
+    if not services:
+        return None
+    parts = []
+    for service in services[:3]:
+        name = _shorten(service["text"], 50)
+        outcome = service.get("for_outcome")
+        parts.append(f"{name} (for “{_shorten(outcome, 80)}”)" if outcome else name)
+    if len(services) > 3:
+        parts.append(f"{len(services) - 3} more")
+    return "You also asked about: " + _join(parts) + ". I've noted each of these down."

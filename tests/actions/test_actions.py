@@ -381,3 +381,12 @@ def test_action_server_registers_every_domain_action() -> None:
     with open("domain.yml") as handle:
         declared = set(yaml.safe_load(handle)["actions"])
     assert declared <= set(executor.actions)
+
+
+def test_finish_lists_the_services_with_the_outcome_each_is_for(db, dispatcher) -> None:
+    consent(db, "sam")
+    slots, _ = validate_answer("A ramp so I can get to the shops on my own.", sender="sam")
+    validate_reply("/affirm", intent="affirm", sender="sam", **slots)
+    ActionFinishTopics().run(dispatcher, make_tracker("sam"), {})
+    parts = [m["summary"] for m in dispatcher.messages if m.get("response") == "utter_summary"]
+    assert "ramp (for “I want to get to the shops on my own”)" in parts[-1]

@@ -114,3 +114,27 @@ def test_carer_role_recognises_the_caring() -> None:
 def test_names_keep_their_capital() -> None:
     (message,) = empowering_summary(["Jean next door keeps an eye on me"], [], [])
     assert "Jean next door keeps an eye on you" in message
+
+
+def test_services_are_listed_with_the_outcome_each_is_for() -> None:
+    from bot.coaching.summary import services_summary
+
+    text = services_summary(
+        [
+            {"text": "walk-in shower", "for_outcome": "I want to wash every morning"},
+            {"text": "home care", "for_outcome": None},
+        ]
+    )
+    assert text == (
+        "You also asked about: walk-in shower (for “I want to wash every morning”) and "
+        "home care. I've noted each of these down."
+    )
+    assert services_summary([]) is None
+
+
+def test_a_long_list_of_services_stays_one_short_message() -> None:
+    from bot.coaching.summary import services_summary
+
+    many = [{"text": "x" * 100, "for_outcome": "y" * 300}] * 6
+    text = services_summary(many)
+    assert text is not None and len(text) <= MAX_MESSAGE * 2 and "3 more" in text
