@@ -35,18 +35,28 @@ def consent(db, sender: str) -> None:
         repo.record_consent(session, person_key(make_tracker(sender)))
 
 
-def validate_answer(text: str, intent="share", confidence=0.9, sender="p", **slots):
+def validate(slot: str, text: str, intent="share", confidence=0.9, sender="p", **slots):
+    """Run the form's validation of ``slot`` on a message, as the action server would."""
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(sender, text=text, intent=intent, confidence=confidence, slots=slots)
-    result = ValidateTopicsForm().validate_answer(text, dispatcher, tracker, DOMAIN)
-    return result, dispatcher
+    method = getattr(ValidateTopicsForm(), f"validate_{slot}")
+    return method(text, dispatcher, tracker, DOMAIN), dispatcher
 
 
-def validate_reply(text: str, intent="share", confidence=0.9, sender="p", **slots):
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(sender, text=text, intent=intent, confidence=confidence, slots=slots)
-    result = ValidateTopicsForm().validate_draft_reply(text, dispatcher, tracker, DOMAIN)
-    return result, dispatcher
+def validate_answer(text: str, **kwargs):
+    return validate("answer", text, **kwargs)
+
+
+def validate_reply(text: str, **kwargs):
+    return validate("draft_reply", text, **kwargs)
+
+
+def validate_why(text: str, **kwargs):
+    return validate("outcome_why", text, **kwargs)
+
+
+def validate_help(text: str, **kwargs):
+    return validate("outcome_help", text, **kwargs)
 
 
 def test_consent_is_recorded_under_a_pseudonym(db, dispatcher) -> None:
@@ -233,13 +243,6 @@ def test_what_the_person_makes_of_the_draft_moves_on(text, intent, reply) -> Non
         assert responses(dispatcher) == ["utter_outcome_confirmed"]
 
 
-def validate_why(text: str, intent="share", sender="p", **slots):
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(sender, text=text, intent=intent, confidence=0.9, slots=slots)
-    result = ValidateTopicsForm().validate_outcome_why(text, dispatcher, tracker, DOMAIN)
-    return result, dispatcher
-
-
 def test_why_it_matters_is_stored_with_the_outcome_and_the_next_topic_follows(db) -> None:
     slots = _answered(db, "quin")
     validate_reply("/affirm", intent="affirm", sender="quin", **slots)
@@ -250,13 +253,6 @@ def test_why_it_matters_is_stored_with_the_outcome_and_the_next_topic_follows(db
     assert responses(dispatcher) == ["utter_why_thanks"]
     [outcome] = record(db, "quin")["outcomes"]
     assert outcome["why"] == "It keeps me busy and I love being outdoors"
-
-
-def validate_help(text: str, intent="share", sender="p", **slots):
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(sender, text=text, intent=intent, confidence=0.9, slots=slots)
-    result = ValidateTopicsForm().validate_outcome_help(text, dispatcher, tracker, DOMAIN)
-    return result, dispatcher
 
 
 def test_what_could_help_is_stored_and_the_next_topic_follows(db) -> None:
