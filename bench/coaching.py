@@ -1,7 +1,7 @@
 """Speed of the coaching functions per answer (part of `make bench`).
 
 Times ``classify_statement`` and ``draft_answer`` on the team's own free answers (the
-``share`` examples of data/nlu/share.yml, each used once), after loading the pipeline once.
+``tell`` examples of data/nlu/tell.yml, each used once), after loading the pipeline once.
 Target (issue 4): p95 per answer ≤ 20 ms.
 """
 
@@ -18,10 +18,10 @@ TARGET_P95_MS = 20.0
 
 
 def answers() -> list[str]:
-    data = yaml.safe_load((PROJECT_ROOT / "data" / "nlu" / "share.yml").read_text())
+    data = yaml.safe_load((PROJECT_ROOT / "data" / "nlu" / "tell.yml").read_text())
     texts: list[str] = []
     for block in data["nlu"]:
-        if block.get("intent") == "share":
+        if block.get("intent") == "tell":
             texts += [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
     return texts
 
@@ -72,8 +72,8 @@ def render(results: dict[str, Any]) -> list[str]:
     return [
         "## Coaching functions, per answer",
         "",
-        f"{results['answers']} of the team's own free answers (the `share` examples of "
-        "`data/nlu/share.yml`), one at a time in one process, after the pipeline was loaded "
+        f"{results['answers']} of the team's own free answers (the `tell` examples of "
+        "`data/nlu/tell.yml`), one at a time in one process, after the pipeline was loaded "
         f"once ({results['pipeline_load_s']:.1f} s).",
         "",
         "| Function | p50 | p95 | p99 | Target (p95) | Met |",

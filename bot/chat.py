@@ -5,13 +5,16 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from pathlib import Path
 
 import httpx
 from rich.console import Console
 from rich.markup import escape
 
-from bot.config import Settings
+from bot.config import Settings, ensure_private_dir
+from bot.front_ends import document_in, typed_to_rasa, wants_erasure
 from bot.store.people import rasa_sender_id
+from bot.store.trackers import erase_conversation
 
 OPENING = "/start"
 
@@ -24,17 +27,35 @@ def choose(reply: str, buttons: list[dict]) -> str:
     return reply
 
 
-def render(console: Console, messages: list[dict]) -> list[dict]:
-    """Print the bot's messages; return the buttons of the last message that had any."""
+def render(console: Console, messages: list[dict], downloads: Path | None = None) -> list[dict]:
+    """Print the bot's messages; return the buttons of the last message that had any.
+
+    A file the bot sends is saved in ``downloads`` (readable by this user only).
+    """
     buttons: list[dict] = []
     for message in messages:
         if message.get("text"):
             console.print(f"[bold green]Coach:[/] {escape(message['text'])}", highlight=False)
+        document = document_in(message)
+        if document is not None and downloads is not None:
+            path = save_document(downloads, *document)
+            console.print(f"[bold green]Coach:[/] (file saved: {escape(str(path))})")
         if message.get("buttons"):
             buttons = message["buttons"]
             for number, button in enumerate(buttons, start=1):
                 console.print(f"   [cyan]{number}[/]. {escape(button['title'])}", highlight=False)
     return buttons
+
+
+def save_document(folder: Path, filename: str, text: str) -> Path:
+    """Write a file the bot sent into ``folder`` with mode 0600; return its path."""
+    ensure_private_dir(folder)
+    path = folder / filename
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    path.chmod(0o600)
+    return path
 
 
 def run_chat(settings: Settings, chat_id: str | None = None) -> None:
@@ -51,7 +72,12 @@ def run_chat(settings: Settings, chat_id: str | None = None) -> None:
             try:
                 response = client.post(url, json={"sender": sender, "message": message})
                 response.raise_for_status()
-                buttons = render(console, response.json()) or []
+                replies = response.json()
+                buttons = render(console, replies, settings.var_dir / "downloads") or []
+                if any(wants_erasure(reply) for reply in replies):
+                    # Rasa has saved this turn; now its copy of the conversation goes too.
+                    erase_conversation(settings, sender)
+                    buttons = []
             except httpx.HTTPError:
                 console.print(
                     "[red]I can't reach the bot just now — your answers so far are safe. "
@@ -61,6 +87,8 @@ def run_chat(settings: Settings, chat_id: str | None = None) -> None:
             if typed is None or typed.strip().lower() in {"/quit", "/exit"}:
                 return
             message = choose(typed, buttons)
+            if message == typed:
+                message = typed_to_rasa(typed) or typed
 
 
 def _read(console: Console) -> str | None:

@@ -32,6 +32,11 @@ class Settings:
     def action_url(self) -> str:
         return f"http://{self.host}:{self.action_port}/webhook"
 
+    @property
+    def tracker_url(self) -> str:
+        """Rasa's tracker store (endpoints.yml reads ``COACH_TRACKER_URL``)."""
+        return os.environ.get("COACH_TRACKER_URL") or f"sqlite:///{self.tracker_db}"
+
 
 def get_settings() -> Settings:
     """Read settings from environment variables (see README, "Configuration")."""

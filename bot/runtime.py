@@ -45,7 +45,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
     """Environment for the Rasa process: endpoints.yml reads these variables."""
     env = dict(os.environ)
     env.setdefault("COACH_ACTION_URL", settings.action_url)
-    env.setdefault("COACH_TRACKER_URL", f"sqlite:///{settings.tracker_db}")
+    env.setdefault("COACH_TRACKER_URL", settings.tracker_url)
     # No phoning home: Rasa's telemetry would try the network.
     env["RASA_TELEMETRY_ENABLED"] = "false"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -48,9 +48,10 @@ def make_tracker(
     *,
     slots: dict[str, Any] | None = None,
     text: str = "",
-    intent: str | None = "share",
+    intent: str | None = "tell",
     confidence: float = 0.9,
     active_loop: str | None = None,
+    entities: list[dict[str, Any]] | None = None,
 ) -> Tracker:
     """A tracker as the action server receives it from Rasa."""
     return Tracker.from_dict(
@@ -60,7 +61,7 @@ def make_tracker(
             "latest_message": {
                 "text": text,
                 "intent": {"name": intent, "confidence": confidence} if intent else {},
-                "entities": [],
+                "entities": entities or [],
             },
             "events": [],
             "paused": False,

@@ -25,10 +25,16 @@ class ActionRecordConsent(Action):
             visit = repositories.past_conversations(session, person_key(tracker))
         log_event("consent", tracker, visit=visit)
         dispatcher.utter_message(response="utter_consent_thanks")
-        # A fresh start: first topic, asked in a way this person hasn't heard before.
+        # A fresh start: who is speaking is asked again, then the first topic, asked in a way
+        # this person hasn't heard before.
         return [
             SlotSet("visit", float(visit)),
             SlotSet("topic", FIRST_TOPIC),
+            SlotSet("role", None),
+            SlotSet("pronoun", None),
+            SlotSet("whom", "you"),
+            SlotSet("settled_outcome_id", None),
+            SlotSet("interrupted", False),
             SlotSet("consented", True),
         ]
 

@@ -14,16 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions import data
 from bot.actions.base import latest_intent, log_event, person_key, store
 from bot.coaching.answers import AnswerKind, assess_answer
-from bot.coaching.control import CHOICES, Turn, interpret_turn
-from bot.coaching.drafting import draft_answer
-from bot.coaching.questions import FIRST_TOPIC, next_topic, topic_question
+from bot.coaching.control import CHOICES, ENDING, Turn, interpret_turn
+from bot.coaching.corrections import correction
+from bot.coaching.plan_details import plan_details
+from bot.coaching.questions import FIRST_TOPIC, next_topic, topic_question, whom
 from bot.coaching.reflect import NEUTRAL_REFLECTION
 from bot.coaching.risk import detect_risk, signposting
+from bot.coaching.roles import draft_for_role, read_pronoun, read_role, role_intro
 from bot.coaching.summary import empowering_summary, services_summary
 from bot.coaching.text import clean
 from bot.config import get_settings
@@ -45,18 +48,84 @@ TOPIC_SLOTS = (
     "probe",
 )
 OUTCOME_STATUS = {"confirmed": "confirmed", "reworded": "confirmed", "dropped": "dropped"}
+# What each topic's answer also tells the plan: what gets in the way, and what helps.
+HINDERS_TOPICS = frozenset({"in_the_way"})
+HELPS_TOPICS = frozenset({"helped_before"})
+# Commands answered on the spot inside a question, which is then asked again.
+IN_PLACE_COMMANDS = {
+    Turn.PLAN: data.show_plan,
+    Turn.SHARE: data.share_code,
+    Turn.UNSHARE: data.unshare,
+    Turn.MYDATA: data.my_data,
+}
+# Commands that need a yes first: asked inside the form (the ``confirm`` slot).
+CONFIRMED_FIRST = frozenset({Turn.RESTART, Turn.DELETE})
+CONFIRM_QUESTIONS = {Turn.RESTART.value: "utter_ask_restart", Turn.DELETE.value: "utter_ask_delete"}
+# Endings that keep the person's place, so they can carry on from the same question.
+KEEPS_PLACE = frozenset({"pause", "risk"})
 
 
 def _topic(tracker: Tracker) -> str:
     return tracker.get_slot("topic") or FIRST_TOPIC
 
 
+ROLES = ("self", "carer", "worker")
+PRONOUNS = ("she", "he", "they")
+
+
+def _role(tracker: Tracker) -> str | None:
+    role = tracker.get_slot("role")
+    return role if role in ROLES else None
+
+
+def _question(tracker: Tracker) -> str:
+    return topic_question(
+        _topic(tracker),
+        tracker.get_slot("probe"),
+        int(tracker.get_slot("probe_count") or 0),
+        int(tracker.get_slot("visit") or 0),
+        tracker.get_slot("probe_service"),
+        role=_role(tracker),
+        pronoun=tracker.get_slot("pronoun"),
+    )
+
+
+def _choice(tracker: Tracker) -> str | None:
+    """The choice a button carried (``/choose{"choice": "carer"}``), if one was pressed."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "choice" and isinstance(entity.get("value"), str):
+            return entity["value"]
+    return None
+
+
+def _ended(slot: str, how: str) -> dict[str, Any]:
+    return {slot: None, "form_stopped": how, "requested_slot": None}
+
+
+def _command(
+    turn: Turn, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, help_response: str
+) -> dict[str, Any] | None:
+    """Slots for a command typed where an answer was expected, or ``None`` for an answer."""
+    if turn in CONFIRMED_FIRST:
+        return {slot: None, "confirming": turn.value}
+    if turn in ENDING:
+        log_event("form_ended", tracker, how=turn.value)
+        return _ended(slot, turn.value)
+    if turn is Turn.HELP:
+        dispatcher.utter_message(response=help_response)
+        return {slot: None, "probe": "help"} if slot == "answer" else {slot: None}
+    if turn in IN_PLACE_COMMANDS:
+        IN_PLACE_COMMANDS[turn](dispatcher, tracker)
+        return {slot: None}
+    return None
+
+
 def _move_on(tracker: Tracker, at_the_end: dict[str, Any] | None = None) -> dict[str, Any]:
     """Slots for the next topic (all of this topic's emptied, so the form asks again), or,
     after the last topic, ``at_the_end`` and the end of the form."""
-    following = next_topic(_topic(tracker))
+    following = next_topic(_topic(tracker), _role(tracker))
     if following is None:
-        return {**(at_the_end or {}), "requested_slot": None}
+        return {**(at_the_end or {}), "form_stopped": "done", "requested_slot": None}
     cleared = {slot: None for slot in TOPIC_SLOTS}
     return {**cleared, "probe_count": 0, "topic": following}
 
@@ -70,14 +139,21 @@ class ActionAskAnswer(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        question = topic_question(
-            _topic(tracker),
-            tracker.get_slot("probe"),
-            int(tracker.get_slot("probe_count") or 0),
-            int(tracker.get_slot("visit") or 0),
-            tracker.get_slot("probe_service"),
-        )
-        dispatcher.utter_message(response="utter_topic_question", question=question)
+        dispatcher.utter_message(response="utter_topic_question", question=_question(tracker))
+        return []
+
+
+class ActionAskConfirm(Action):
+    """Ask "are you sure?" after /restart or /delete inside a question."""
+
+    def name(self) -> str:
+        return "action_ask_confirm"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        question = CONFIRM_QUESTIONS.get(tracker.get_slot("confirming") or "", "utter_ask_restart")
+        dispatcher.utter_message(response=question)
         return []
 
 
@@ -102,7 +178,9 @@ class ActionAskDraftReply(Action):
             if affirmation:
                 dispatcher.utter_message(response="utter_affirmation", affirmation=affirmation)
         dispatcher.utter_message(
-            response="utter_show_draft", draft=tracker.get_slot("draft_outcome")
+            response="utter_show_draft",
+            draft=tracker.get_slot("draft_outcome"),
+            whom=tracker.get_slot("whom") or "you",
         )
         return []
 
@@ -110,6 +188,115 @@ class ActionAskDraftReply(Action):
 class ValidateTopicsForm(FormValidationAction):
     def name(self) -> str:
         return "validate_topics_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[str]:
+        # With our own required_slots, rasa_sdk picks the next slot itself and would override
+        # a validator's requested_slot=None: an ending is said by asking for nothing more.
+        if tracker.get_slot("form_stopped"):
+            return []
+        # Only a worker is asked how to refer to the person they support, and "are you sure?"
+        # only after /restart or /delete.
+        skipped = set()
+        if tracker.get_slot("role") != "worker":
+            skipped.add("pronoun")
+        if tracker.get_slot("confirming") not in CONFIRM_QUESTIONS:
+            skipped.add("confirm")
+        return [slot for slot in domain_slots if slot not in skipped]
+
+    def validate_confirm(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> dict[str, Any]:
+        text = value if isinstance(value, str) else ""
+        turn = interpret_turn(text, *latest_intent(tracker), choices=frozenset({Turn.AFFIRM}))
+        confirming = tracker.get_slot("confirming")
+        if turn is not Turn.AFFIRM:
+            # Anything but a yes keeps things as they are: back to the question.
+            dispatcher.utter_message(response="utter_carry_on")
+            return {"confirm": None, "confirming": None}
+        if confirming == "delete":
+            data.erase(dispatcher, tracker)
+            return {"confirm": None, "confirming": None, **_ended("answer", "deleted")}
+        key = person_key(tracker)
+        with store().begin() as session:
+            repositories.finish_conversation(session, key, "restarted")
+            visit = repositories.past_conversations(session, key)
+        log_event("restart", tracker)
+        return {
+            **{slot: None for slot in TOPIC_SLOTS},
+            "confirm": None,
+            "confirming": None,
+            "role": None,
+            "pronoun": None,
+            "whom": "you",
+            "settled_outcome_id": None,
+            "probe_count": 0,
+            "visit": float(visit),
+            "topic": FIRST_TOPIC,
+        }
+
+    def validate_role(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> dict[str, Any]:
+        if value in ROLES and value == tracker.get_slot("role"):
+            return {"role": value}  # known from before a pause: nothing to ask or say
+        text = value if isinstance(value, str) else ""
+        choice = _choice(tracker)
+        turn = interpret_turn(text, *latest_intent(tracker)) if choice is None else Turn.ANSWER
+        if (done := _command(turn, "role", dispatcher, tracker, "utter_help_in_form")) is not None:
+            return done
+        role = read_role(choice, text)
+        if role is None:
+            dispatcher.utter_message(response="utter_role_unclear")
+            return {"role": None}
+        log_event("role", tracker, role=role)
+        if role == "practice":
+            return _ended("role", "practice")
+        if role != "worker":
+            self._set_role(tracker, role, None)
+            intro = role_intro(role)
+            if intro:
+                dispatcher.utter_message(response="utter_role_intro", intro=intro)
+        return {"role": role, "whom": whom(role), "topic": FIRST_TOPIC}
+
+    def validate_pronoun(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> dict[str, Any]:
+        text = value if isinstance(value, str) else ""
+        choice = _choice(tracker)
+        turn = interpret_turn(text, *latest_intent(tracker)) if choice is None else Turn.ANSWER
+        if done := _command(turn, "pronoun", dispatcher, tracker, "utter_help_in_form"):
+            return done
+        pronoun = read_pronoun(choice, text)
+        if pronoun is None:
+            return {"pronoun": None}  # the buttons are shown again
+        self._set_role(tracker, "worker", pronoun)
+        dispatcher.utter_message(response="utter_role_intro", intro=role_intro("worker", pronoun))
+        return {"pronoun": pronoun, "whom": whom("worker", pronoun)}
+
+    @staticmethod
+    def _set_role(tracker: Tracker, role: str, pronoun: str | None) -> None:
+        key = person_key(tracker)
+        with store().begin() as session:
+            if repositories.has_consented(session, key):
+                repositories.set_role(session, key, role, pronoun)
 
     def validate_answer(
         self,
@@ -121,26 +308,22 @@ class ValidateTopicsForm(FormValidationAction):
         text = value if isinstance(value, str) else ""
         turn = interpret_turn(text, *latest_intent(tracker), choices=SKIP)
         attempts = int(tracker.get_slot("probe_count") or 0)
-        if turn in (Turn.STOP, Turn.PAUSE):
-            log_event("form_ended", tracker, how=turn.value)
-            return {"answer": None, "form_stopped": turn.value, "requested_slot": None}
-        if turn is Turn.HELP:
-            dispatcher.utter_message(response="utter_help_in_form")
-            return {"answer": None, "probe": "help", "probe_count": attempts + 1}
+        done = _command(turn, "answer", dispatcher, tracker, "utter_help_in_form")
+        if done is not None:
+            return {**done, "probe_count": attempts + 1} if turn is Turn.HELP else done
         if turn is Turn.SKIP:
             log_event("skip", tracker, topic=_topic(tracker))
             return _move_on(tracker, {"answer": None})
-        question = topic_question(
-            _topic(tracker),
-            tracker.get_slot("probe"),
-            attempts,
-            int(tracker.get_slot("visit") or 0),
-            tracker.get_slot("probe_service"),
+        if self._corrected(text, dispatcher, tracker):
+            return {"answer": None}  # the same question is asked again
+        role = _role(tracker)
+        drafted = draft_for_role(
+            _question(tracker), text, role, _topic(tracker), tracker.get_slot("pronoun")
         )
-        drafted = draft_answer(question, text)
+        draft = drafted.draft
         key = person_key(tracker)
-        if drafted.risk is not None:
-            return self._risk(dispatcher, tracker, key, text, drafted.risk.category)
+        if draft.risk is not None:
+            return self._risk(dispatcher, tracker, key, text, draft.risk.category)
 
         kind = assess_answer(text)
         # After a few gentle probes, take what the person gives rather than press on.
@@ -148,6 +331,8 @@ class ValidateTopicsForm(FormValidationAction):
             log_event("probe", tracker, kind=kind.value)
             return {"answer": None, "probe": kind.value, "probe_count": attempts + 1}
 
+        topic = _topic(tracker)
+        said = clean(text)
         with store().begin() as session:
             stored = repositories.has_consented(session, key)
             outcome_ids = []
@@ -155,42 +340,64 @@ class ValidateTopicsForm(FormValidationAction):
                 outcome_ids = repositories.save_answer(
                     session,
                     key,
-                    _topic(tracker),
+                    topic,
                     text,
-                    outcomes=[(o.statement, o.domain) for o in drafted.outcomes],
-                    services=[(s.span.text, s.for_outcome) for s in drafted.services],
-                    strengths=[s.text for s in drafted.strengths],
+                    outcomes=[(o.statement, o.domain) for o in draft.outcomes],
+                    services=[(s.span.text, s.for_outcome) for s in draft.services],
+                    strengths=[s.text for s in draft.strengths],
+                    people=list(drafted.people),
+                    hinders=[said] if topic in HINDERS_TOPICS else [],
+                    helps=[said] if topic in HELPS_TOPICS else [],
+                    voices=list(drafted.voices),
+                    about=drafted.about,
                 )
-        log_event("answer", tracker, stored=stored, outcomes=len(drafted.outcomes),
-                  services=len(drafted.services), strengths=len(drafted.strengths))  # fmt: skip
-        if not drafted.outcomes and drafted.services and attempts < MAX_PROBES:
+        log_event("answer", tracker, stored=stored, outcomes=len(draft.outcomes),
+                  services=len(draft.services), strengths=len(draft.strengths),
+                  people=len(drafted.people))  # fmt: skip
+        if not draft.outcomes and draft.services and attempts < MAX_PROBES:
             # A bare request: ask what it would make possible, so the outcome is heard too.
             return {
                 "answer": None,
                 "probe": "service",
-                "probe_service": drafted.services[0].span.text,
+                "probe_service": draft.services[0].span.text,
                 "probe_count": attempts + 1,
             }
-        if not drafted.outcomes:
+        if not draft.outcomes:
             # Nothing to confirm: say the person's words back and go on to the next topic.
-            if drafted.reflection and drafted.reflection != NEUTRAL_REFLECTION:
-                dispatcher.utter_message(response="utter_reflection", reflection=drafted.reflection)
-            if drafted.affirmation:
+            if draft.reflection and draft.reflection != NEUTRAL_REFLECTION:
+                dispatcher.utter_message(response="utter_reflection", reflection=draft.reflection)
+            if draft.affirmation:
                 dispatcher.utter_message(
-                    response="utter_affirmation", affirmation=drafted.affirmation
+                    response="utter_affirmation", affirmation=draft.affirmation
                 )
             dispatcher.utter_message(response="utter_no_draft")
             return _move_on(tracker, {"answer": text})
-        first = drafted.outcomes[0]
+        first = draft.outcomes[0]
         return {
             "answer": text,
             "draft_outcome": first.statement,
             "draft_outcome_id": float(outcome_ids[0]) if outcome_ids else None,
-            "reflection": drafted.reflection,
-            "affirmation": drafted.affirmation,
+            "reflection": draft.reflection,
+            "affirmation": draft.affirmation,
             "probe": None,
             "probe_count": 0,
         }
+
+    @staticmethod
+    def _corrected(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """Change the words of the outcome just settled, if the person says "no, I meant …"."""
+        outcome_id = tracker.get_slot("settled_outcome_id")
+        # Strict: at a new question, "I mean, …" is more likely an answer than a correction.
+        corrected = correction(text, strict=True) if outcome_id is not None else None
+        if not corrected:
+            return False
+        with store().begin() as session:
+            changed = repositories.set_outcome_wording(
+                session, person_key(tracker), int(outcome_id), corrected
+            )
+        log_event("correction", tracker, stored=changed)
+        dispatcher.utter_message(response="utter_outcome_corrected", draft=corrected)
+        return True
 
     @staticmethod
     def _risk(
@@ -217,11 +424,9 @@ class ValidateTopicsForm(FormValidationAction):
         text = value if isinstance(value, str) else ""
         intent, confidence = latest_intent(tracker)
         turn = interpret_turn(text, intent, confidence, choices=CHOICES)
-        if turn in (Turn.STOP, Turn.PAUSE):
-            return {"draft_reply": None, "form_stopped": turn.value, "requested_slot": None}
-        if turn is Turn.HELP:
-            dispatcher.utter_message(response="utter_help_draft")
-            return {"draft_reply": None, "probe": "help"}
+        done = _command(turn, "draft_reply", dispatcher, tracker, "utter_help_draft")
+        if done is not None:
+            return {**done, "probe": "help"} if turn is Turn.HELP else done
         if turn is Turn.REWORD:
             return {"draft_reply": None, "probe": "reword"}
         statement = tracker.get_slot("draft_outcome")
@@ -230,7 +435,8 @@ class ValidateTopicsForm(FormValidationAction):
         elif turn is Turn.DENY:
             reply = "dropped"
         else:
-            wording = clean(text)
+            # "no, I meant …" or just the words the person would use.
+            wording = correction(text) or clean(text)
             if assess_answer(wording) is AnswerKind.EMPTY:
                 return {"draft_reply": None, "probe": "reword"}
             # Anything else typed here is the person's own wording of the outcome.
@@ -241,7 +447,12 @@ class ValidateTopicsForm(FormValidationAction):
             return _move_on(tracker, {"draft_reply": reply, "draft_outcome": statement})
         dispatcher.utter_message(response="utter_outcome_confirmed")
         # The form asks next why it matters (the recording minimum: what matters, and why).
-        return {"draft_reply": reply, "draft_outcome": statement, "probe": None}
+        return {
+            "draft_reply": reply,
+            "draft_outcome": statement,
+            "probe": None,
+            "settled_outcome_id": tracker.get_slot("draft_outcome_id"),
+        }
 
     def _follow_up(
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -252,11 +463,11 @@ class ValidateTopicsForm(FormValidationAction):
         """
         text = value if isinstance(value, str) else ""
         turn = interpret_turn(text, *latest_intent(tracker), choices=SKIP)
-        if turn in (Turn.STOP, Turn.PAUSE):
-            return text, {slot: None, "form_stopped": turn.value, "requested_slot": None}
-        if turn is Turn.HELP:
-            dispatcher.utter_message(response="utter_help_in_form")
-            return text, {slot: None}
+        done = _command(turn, slot, dispatcher, tracker, "utter_help_in_form")
+        if done is not None:
+            return text, done
+        if self._corrected(text, dispatcher, tracker):
+            return text, {slot: None, "draft_outcome": correction(text, strict=True)}
         risk = detect_risk(text)
         if risk is not None:
             return text, self._risk(dispatcher, tracker, person_key(tracker), text, risk.category)
@@ -294,16 +505,20 @@ class ValidateTopicsForm(FormValidationAction):
             return done
         key = person_key(tracker)
         outcome_id = tracker.get_slot("draft_outcome_id")
+        details = plan_details(helps)
         with store().begin() as session:
             if repositories.has_consented(session, key):
-                repositories.add_help_or_hindrance(
+                repositories.add_plan_action(
                     session,
                     key,
-                    "helps",
                     helps,
+                    who=details.who,
+                    when=details.when,
+                    where=details.where,
                     outcome_id=int(outcome_id) if outcome_id is not None else None,
                 )
-        log_event("helps", tracker)
+        log_event("plan_action", tracker, who=len(details.who),
+                  when=details.when is not None, where=details.where is not None)  # fmt: skip
         dispatcher.utter_message(response="utter_help_thanks")
         return _move_on(tracker, {"outcome_help": helps})
 
@@ -335,36 +550,90 @@ class ActionFinishTopics(Action):
     ) -> list[dict[str, Any]]:
         key = person_key(tracker)
         stopped = tracker.get_slot("form_stopped")
+        if stopped == "done":  # every topic asked: the end of the journey
+            stopped = None
         ending = {"pause": "paused", "risk": "paused", "stop": "stopped"}.get(
-            stopped or "", "finished"
+            stopped or "", "finished" if not stopped else "paused"
         )
         with store().begin() as session:
             repositories.finish_conversation(session, key, ending)
             record = repositories.record_as_dict(session, key)
         log_event("form_finished", tracker, ending=ending)
 
-        if stopped == "risk":
-            pass  # the signposting was the reply; nothing more is said over it
+        if stopped in ("risk", "deleted"):
+            pass  # the signposting, or the confirmation of the erasure, was the reply
+        elif stopped == "practice":
+            dispatcher.utter_message(response="utter_practice_not_ready")
         elif stopped:
             dispatcher.utter_message(
                 response="utter_paused" if stopped == "pause" else "utter_stopped"
             )
         else:
-            confirmed = [o["statement"] for o in record["outcomes"] if o["status"] == "confirmed"]
-            if not confirmed and tracker.get_slot("draft_reply") in ("confirmed", "reworded"):
-                # Nothing is stored without consent; still give the person's words back.
-                confirmed = [tracker.get_slot("draft_outcome")]
-            for part in empowering_summary(record["strengths"], confirmed, [], record["role"]):
-                dispatcher.utter_message(response="utter_summary", summary=part)
-            asked_for = services_summary(record["services"])
-            if asked_for:
-                dispatcher.utter_message(response="utter_summary", summary=asked_for)
-            dispatcher.utter_message(response="utter_summary_end")
+            self._summarise(dispatcher, tracker, record)
+        if stopped == "deleted":
+            return [AllSlotsReset()]  # nothing of the person is kept, here either
         resets = [SlotSet(slot, None) for slot in (*TOPIC_SLOTS, "form_stopped")]
         # After a pause /resume carries on at the same topic, or at the next one if this
         # topic's outcome was already settled.
         topic = FIRST_TOPIC
-        if stopped in ("pause", "risk"):
+        if stopped in KEEPS_PLACE:
             settled = tracker.get_slot("draft_reply") is not None
-            topic = (next_topic(_topic(tracker)) if settled else _topic(tracker)) or FIRST_TOPIC
-        return [*resets, SlotSet("probe_count", 0), SlotSet("topic", topic)]
+            following = next_topic(_topic(tracker), _role(tracker))
+            topic = (following if settled else _topic(tracker)) or FIRST_TOPIC
+        events = [
+            *resets,
+            SlotSet("probe_count", 0),
+            SlotSet("topic", topic),
+            SlotSet("interrupted", stopped in KEEPS_PLACE),
+        ]
+        if stopped not in KEEPS_PLACE:
+            events.append(SlotSet("settled_outcome_id", None))
+        return events
+
+    @staticmethod
+    def _summarise(dispatcher: CollectingDispatcher, tracker: Tracker, record: dict) -> None:
+        """The empowering summary (strengths first), what was asked for, and the offers."""
+        confirmed = [o["statement"] for o in record["outcomes"] if o["status"] == "confirmed"]
+        if not confirmed and tracker.get_slot("draft_reply") in ("confirmed", "reworded"):
+            # Nothing is stored without consent; still give the person's words back.
+            confirmed = [tracker.get_slot("draft_outcome")]
+        steps = [action["what"] for action in record["actions"]]
+        for part in empowering_summary(record["strengths"], confirmed, steps, record["role"]):
+            dispatcher.utter_message(response="utter_summary", summary=part)
+        asked_for = services_summary(record["services"])
+        if asked_for:
+            dispatcher.utter_message(response="utter_summary", summary=asked_for)
+        if record.get("consented_at"):
+            dispatcher.utter_message(response="utter_summary_end")
+        else:
+            dispatcher.utter_message(response="utter_summary_end_unsaved")
+
+
+class ActionRestartJourney(Action):
+    """Start again from the first question, after the person confirmed."""
+
+    def name(self) -> str:
+        return "action_restart_journey"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        key = person_key(tracker)
+        with store().begin() as session:
+            consented = repositories.has_consented(session, key)
+            repositories.finish_conversation(session, key, "restarted")
+            visit = repositories.past_conversations(session, key)
+        log_event("restart", tracker, consented=consented)
+        resets = [SlotSet(slot, None) for slot in (*TOPIC_SLOTS, "form_stopped")]
+        return [
+            *resets,
+            SlotSet("role", None),
+            SlotSet("pronoun", None),
+            SlotSet("whom", "you"),
+            SlotSet("settled_outcome_id", None),
+            SlotSet("interrupted", False),
+            SlotSet("probe_count", 0),
+            SlotSet("topic", FIRST_TOPIC),
+            SlotSet("visit", float(visit)),
+            SlotSet("consented", consented),
+        ]

@@ -21,9 +21,23 @@ class Turn(StrEnum):
     DENY = "deny"
     REWORD = "reword"
     SKIP = "skip"
+    # Rasa keeps the intent "restart" for itself (it wipes the conversation at once).
+    RESTART = "start_again"
+    PLAN = "plan"
+    SHARE = "share"
+    UNSHARE = "unshare"
+    MYDATA = "mydata"
+    DELETE = "delete"
+    PRACTICE = "practice"
 
 
-ALWAYS = frozenset({Turn.STOP, Turn.PAUSE, Turn.HELP})
+# Commands that end the question being asked (the person is asked to confirm where it matters).
+ENDING = frozenset({Turn.STOP, Turn.PAUSE, Turn.RESTART, Turn.DELETE, Turn.PRACTICE})
+# Commands answered on the spot, after which the same question is asked again.
+IN_PLACE = frozenset({Turn.HELP, Turn.PLAN, Turn.SHARE, Turn.UNSHARE, Turn.MYDATA})
+ALWAYS = ENDING | IN_PLACE
+# Command names people type that reach the form under another name.
+ALIASES = {"restart": Turn.RESTART}
 CHOICES = frozenset({Turn.AFFIRM, Turn.DENY, Turn.REWORD})
 # A command is short. The longer the message, the surer the NLU must be before it counts
 # as one: (most words, least confidence).
@@ -39,7 +53,7 @@ def interpret_turn(
     """Return whether a message typed inside a form is an answer or a command.
 
     ``choices`` names the button intents (affirm, deny, reword) that mean something at this
-    point; stop, pause and help always do. A slash command that means nothing here is
+    point; the commands in ``ALWAYS`` always do. A slash command that means nothing here is
     treated as a request for help rather than as an answer.
     """
     allowed = ALWAYS | choices
@@ -48,7 +62,7 @@ def interpret_turn(
         name = message[1:].split("{", 1)[0].split()[0].lower() if len(message) > 1 else ""
         if not name:
             return Turn.ANSWER
-        turn = Turn(name) if name in Turn._value2member_map_ else None
+        turn = Turn(name) if name in Turn._value2member_map_ else ALIASES.get(name)
         return turn if turn in allowed else Turn.HELP
     turn = Turn(intent) if intent in Turn._value2member_map_ else None
     count = len(words(message))

@@ -274,7 +274,7 @@ def _without_services(statement: str, services: list[str]) -> str:
             )
             continue
         pattern = re.compile(
-            r"\s*\b(?:to|at|in|into|from|with|for)?\s*(?:the|a|an|my|our|his|her|some)?\s*"
+            r"\s*\b(?:to|at|in|into|from|with|without|for|using)?\s*(?:the|a|an|my|our|his|her|some)?\s*"
             + re.escape(service) + r"\b", re.IGNORECASE,
         )  # fmt: skip
         statement = pattern.sub("", statement)

@@ -33,6 +33,8 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(16), default="self")
+    # Worker mode: how the worker refers to the person (she, he or they).
+    pronoun: Mapped[str | None] = mapped_column(String(8))
     consented_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -50,6 +52,15 @@ class Person(Base):
     )
     helps_hinders: Mapped[list[HelpOrHindrance]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="HelpOrHindrance.id"
+    )
+    important_people: Mapped[list[ImportantPerson]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="ImportantPerson.id"
+    )
+    plan_actions: Mapped[list[PlanAction]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PlanAction.id"
+    )
+    share_grants: Mapped[list[ShareGrant]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="ShareGrant.id"
     )
 
 
@@ -99,6 +110,11 @@ class Outcome(Base):
     domain: Mapped[str | None] = mapped_column(String(32))
     why: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="proposed")
+    # "own": the person's own words (in worker mode, what the worker quoted them saying);
+    # "worker": a worker's note about them, kept apart.
+    voice: Mapped[str] = mapped_column(String(8), default="own", server_default="own")
+    # "self", or "cared_for" when a carer speaks about the person they care for.
+    about: Mapped[str] = mapped_column(String(16), default="self", server_default="self")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -148,3 +164,50 @@ class HelpOrHindrance(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="helps_hinders")
+
+
+class ImportantPerson(Base):
+    """Someone (or a pet) who matters to the person, as they named them."""
+
+    __tablename__ = "important_person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="important_people")
+
+
+class PlanAction(Base):
+    """How to work towards an outcome: what, who, when and where (the recording minimum)."""
+
+    __tablename__ = "plan_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcome.id", ondelete="SET NULL"))
+    what: Mapped[str] = mapped_column(Text)
+    who: Mapped[str | None] = mapped_column(Text)  # names joined by "; ", as said
+    when: Mapped[str | None] = mapped_column(Text)
+    where: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="plan_actions")
+    outcome: Mapped[Outcome | None] = relationship()
+
+
+class ShareGrant(Base):
+    """A code the person gave their worker. Only a hash of the code is kept."""
+
+    __tablename__ = "share_grant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship(back_populates="share_grants")

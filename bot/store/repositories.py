@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import base64
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,14 +14,22 @@ from bot.store.models import (
     Answer,
     Conversation,
     HelpOrHindrance,
+    ImportantPerson,
     Outcome,
     Person,
+    PlanAction,
     ServiceRequest,
+    ShareGrant,
     Strength,
     utcnow,
 )
 
 SCHEMA = "outcomes-coach/record@1"
+ROLES = ("self", "carer", "worker")
+SHARE_DAYS = 14
+SHARE_BYTES = 16  # 128 bits
+# The answers to this topic are how the person likes to be supported and spoken to.
+SUPPORT_STYLE_TOPICS = ("support_style",)
 
 
 def get_person(session: Session, pseudonym: str) -> Person | None:
@@ -38,6 +49,16 @@ def record_consent(session: Session, pseudonym: str, when: datetime | None = Non
     """Mark that the person agreed to their answers being stored."""
     person = get_or_create_person(session, pseudonym)
     person.consented_at = when or utcnow()
+    return person
+
+
+def set_role(session: Session, pseudonym: str, role: str, pronoun: str | None = None) -> Person:
+    """Record who is speaking: the person, a carer, or a worker with someone they support."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    person = get_or_create_person(session, pseudonym)
+    person.role = role
+    person.pronoun = pronoun if role == "worker" else None
     return person
 
 
@@ -96,10 +117,18 @@ def add_outcome(
     domain: str | None = None,
     status: str = "proposed",
     answer_id: int | None = None,
+    voice: str = "own",
+    about: str = "self",
 ) -> Outcome:
     person = get_or_create_person(session, pseudonym)
     outcome = Outcome(
-        person=person, statement=statement, domain=domain, status=status, answer_id=answer_id
+        person=person,
+        statement=statement,
+        domain=domain,
+        status=status,
+        answer_id=answer_id,
+        voice=voice,
+        about=about,
     )
     session.add(outcome)
     session.flush()
@@ -145,20 +174,90 @@ def save_answer(
     outcomes: list[tuple[str, str | None]] = (),
     services: list[tuple[str, int | None]] = (),
     strengths: list[str] = (),
+    people: list[str] = (),
+    hinders: list[str] = (),
+    helps: list[str] = (),
+    voices: list[str] = (),
+    about: str = "self",
 ) -> list[int]:
-    """Store an answer with what was drawn from it: outcomes as (statement, domain), proposed;
-    services as (text, index of the outcome it serves); strengths. Returns the outcome ids."""
+    """Store an answer with what was drawn from it: outcomes as (statement, domain), proposed,
+    each in the voice given in ``voices`` (default "own"); services as (text, index of the
+    outcome it serves); strengths; important people; what helps and hinders.
+
+    Returns the outcome ids."""
     answer = add_answer(session, pseudonym, question_key, text)
     outcome_ids = [
-        add_outcome(session, pseudonym, statement, domain=domain, answer_id=answer.id).id
-        for statement, domain in outcomes
+        add_outcome(
+            session,
+            pseudonym,
+            statement,
+            domain=domain,
+            answer_id=answer.id,
+            voice=voices[index] if index < len(voices) else "own",
+            about=about,
+        ).id
+        for index, (statement, domain) in enumerate(outcomes)
     ]
     for service, index in services:
         outcome_id = outcome_ids[index] if index is not None and index < len(outcome_ids) else None
         add_service_request(session, pseudonym, service, answer_id=answer.id, outcome_id=outcome_id)
     for strength in strengths:
         add_strength(session, pseudonym, strength, answer_id=answer.id)
+    for name in people:
+        add_important_person(session, pseudonym, name, answer_id=answer.id)
+    for kind, items in (("hinders", hinders), ("helps", helps)):
+        for item in items:
+            add_help_or_hindrance(session, pseudonym, kind, item)
     return outcome_ids
+
+
+def add_important_person(
+    session: Session, pseudonym: str, text: str, *, answer_id: int | None = None
+) -> ImportantPerson:
+    """Record someone who matters to the person, as they named them (once per name)."""
+    person = get_or_create_person(session, pseudonym)
+    existing = next((p for p in person.important_people if p.text.lower() == text.lower()), None)
+    if existing is not None:
+        return existing
+    item = ImportantPerson(person=person, text=text, answer_id=answer_id)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def add_plan_action(
+    session: Session,
+    pseudonym: str,
+    what: str,
+    *,
+    who: list[str] | tuple[str, ...] = (),
+    when: str | None = None,
+    where: str | None = None,
+    outcome_id: int | None = None,
+) -> PlanAction:
+    """Record how to work towards an outcome: what, who, when and where, in the person's words."""
+    person = get_or_create_person(session, pseudonym)
+    action = PlanAction(
+        person=person,
+        what=what,
+        who="; ".join(who) or None,
+        when=when,
+        where=where,
+        outcome_id=outcome_id if _owns_outcome(session, pseudonym, outcome_id) else None,
+    )
+    session.add(action)
+    session.flush()
+    return action
+
+
+def _owns_outcome(session: Session, pseudonym: str, outcome_id: int | None) -> bool:
+    return outcome_id is not None and _own_outcome(session, pseudonym, outcome_id) is not None
+
+
+def _own_outcome(session: Session, pseudonym: str, outcome_id: int) -> Outcome | None:
+    return session.scalar(
+        select(Outcome).join(Person).where(Outcome.id == outcome_id, Person.pseudonym == pseudonym)
+    )
 
 
 def flag_risk(session: Session, pseudonym: str) -> None:
@@ -180,9 +279,7 @@ def add_help_or_hindrance(
 
 def set_outcome_why(session: Session, pseudonym: str, outcome_id: int, why: str) -> bool:
     """Record why an outcome matters, in the person's words (if the outcome is theirs)."""
-    outcome = session.scalar(
-        select(Outcome).join(Person).where(Outcome.id == outcome_id, Person.pseudonym == pseudonym)
-    )
+    outcome = _own_outcome(session, pseudonym, outcome_id)
     if outcome is None:
         return False
     outcome.why = why
@@ -193,15 +290,22 @@ def set_outcome_status(
     session: Session, pseudonym: str, outcome_id: int, status: str, statement: str | None = None
 ) -> Outcome | None:
     """Change an outcome's status (and wording) if it belongs to this person."""
-    outcome = session.scalar(
-        select(Outcome).join(Person).where(Outcome.id == outcome_id, Person.pseudonym == pseudonym)
-    )
+    outcome = _own_outcome(session, pseudonym, outcome_id)
     if outcome is None:
         return None
     outcome.status = status
     if statement is not None:
         outcome.statement = statement
     return outcome
+
+
+def set_outcome_wording(session: Session, pseudonym: str, outcome_id: int, statement: str) -> bool:
+    """Replace an outcome's words with the person's correction (if the outcome is theirs)."""
+    outcome = _own_outcome(session, pseudonym, outcome_id)
+    if outcome is None:
+        return False
+    outcome.statement = statement
+    return True
 
 
 def finish_conversation(session: Session, pseudonym: str, status: str = "finished") -> None:
@@ -212,6 +316,71 @@ def finish_conversation(session: Session, pseudonym: str, status: str = "finishe
         if conversation.status == "open":
             conversation.status = status
             conversation.finished_at = utcnow()
+
+
+def _hash_code(code: str) -> str:
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands datetimes back without a time zone; everything stored here is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def create_share_code(
+    session: Session, pseudonym: str, *, days: int = SHARE_DAYS, now: datetime | None = None
+) -> tuple[str, datetime]:
+    """A new random share code (128 bits) for the person's worker, and when it expires.
+
+    Only the code's hash is stored, so the code itself is shown once and never again.
+    """
+    person = get_or_create_person(session, pseudonym)
+    code = base64.b32encode(secrets.token_bytes(SHARE_BYTES)).decode().rstrip("=")
+    readable = "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+    created = now or utcnow()
+    grant = ShareGrant(
+        person=person,
+        token_hash=_hash_code(readable),
+        created_at=created,
+        expires_at=created + timedelta(days=days),
+    )
+    session.add(grant)
+    session.flush()
+    return readable, grant.expires_at
+
+
+def active_share_codes(
+    session: Session, pseudonym: str, now: datetime | None = None
+) -> list[ShareGrant]:
+    """The person's share codes that are neither revoked nor expired."""
+    person = get_person(session, pseudonym)
+    moment = now or utcnow()
+    if person is None:
+        return []
+    return [
+        grant
+        for grant in person.share_grants
+        if grant.revoked_at is None and _aware(grant.expires_at) > moment
+    ]
+
+
+def revoke_share_codes(session: Session, pseudonym: str, now: datetime | None = None) -> int:
+    """Revoke every active share code the person has; returns how many were revoked."""
+    moment = now or utcnow()
+    active = active_share_codes(session, pseudonym, moment)
+    for grant in active:
+        grant.revoked_at = moment
+    return len(active)
+
+
+def person_for_share_code(session: Session, code: str, now: datetime | None = None) -> str | None:
+    """The pseudonym a valid (unexpired, unrevoked) share code opens, or ``None``."""
+    grant = session.scalar(select(ShareGrant).where(ShareGrant.token_hash == _hash_code(code)))
+    moment = now or utcnow()
+    if grant is None or grant.revoked_at is not None or _aware(grant.expires_at) <= moment:
+        return None
+    return grant.person.pseudonym
 
 
 def erase_person(session: Session, pseudonym: str) -> bool:
@@ -229,21 +398,33 @@ def record_as_dict(session: Session, pseudonym: str) -> dict:
     record: dict = {
         "schema": SCHEMA,
         "role": "self",
+        "pronoun": None,
+        "consented_at": None,
         "outcomes": [],
         "services": [],
         "strengths": [],
         "people": [],
         "helps": [],
         "hinders": [],
+        "actions": [],
+        "support_style": [],
         "risk_flag": False,
         "answers": [],
     }
     if person is None:
         return record
     record["role"] = person.role
+    record["pronoun"] = person.pronoun
     record["consented_at"] = person.consented_at.isoformat() if person.consented_at else None
     record["outcomes"] = [
-        {"statement": o.statement, "domain": o.domain, "why": o.why, "status": o.status}
+        {
+            "statement": o.statement,
+            "domain": o.domain,
+            "why": o.why,
+            "status": o.status,
+            "voice": o.voice,
+            "about": o.about,
+        }
         for o in person.outcomes
         if o.status != "dropped"
     ]
@@ -257,6 +438,19 @@ def record_as_dict(session: Session, pseudonym: str) -> dict:
         for r in person.service_requests
     ]
     record["strengths"] = [s.text for s in person.strengths]
+    record["people"] = [p.text for p in person.important_people]
+    record["actions"] = [
+        {
+            "what": a.what,
+            "who": a.who.split("; ") if a.who else [],
+            "when": a.when,
+            "where": a.where,
+            "for_outcome": a.outcome.statement
+            if a.outcome is not None and a.outcome.status != "dropped"
+            else None,
+        }
+        for a in person.plan_actions
+    ]
     record["helps"] = [h.text for h in person.helps_hinders if h.kind == "helps"]
     record["hinders"] = [h.text for h in person.helps_hinders if h.kind == "hinders"]
     record["risk_flag"] = any(c.risk_flag for c in person.conversations)
@@ -264,6 +458,9 @@ def record_as_dict(session: Session, pseudonym: str) -> dict:
         {"question": a.question_key, "text": a.text, "turn": a.turn}
         for c in person.conversations
         for a in c.answers
+    ]
+    record["support_style"] = [
+        a["text"] for a in record["answers"] if a["question"] in SUPPORT_STYLE_TOPICS
     ]
     return record
 
@@ -274,6 +471,13 @@ def count_people(session: Session) -> int:
 
 __all__ = [
     "SCHEMA",
+    "active_share_codes",
+    "add_important_person",
+    "add_plan_action",
+    "create_share_code",
+    "person_for_share_code",
+    "revoke_share_codes",
+    "set_role",
     "add_answer",
     "add_help_or_hindrance",
     "add_outcome",
@@ -291,5 +495,6 @@ __all__ = [
     "record_as_dict",
     "record_consent",
     "set_outcome_status",
+    "set_outcome_wording",
     "set_outcome_why",
 ]

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Mapping
 from typing import Any
 
-from telegram import Bot, BotCommand, CallbackQuery, Update
+from telegram import Bot, BotCommand, CallbackQuery, InputFile, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -41,8 +41,10 @@ from telegram.ext import (
 )
 
 from bot.config import Settings, load_secret
+from bot.front_ends import document_in, wants_erasure
 from bot.rasa_client import RasaClient, RasaError
 from bot.store.pseudonym import pseudonym
+from bot.store.trackers import erase_conversation
 from bot.telegram.format import (
     PayloadStore,
     buttons_to_markup,
@@ -76,10 +78,18 @@ COMMANDS = (
     BotCommand("help", "What I can do and how to use me"),
     BotCommand("pause", "Take a break — your answers are kept"),
     BotCommand("resume", "Carry on where you left off"),
+    BotCommand("plan", "A copy of your plan"),
+    BotCommand("share", "A code so your worker can see your plan"),
+    BotCommand("unshare", "Cancel your share codes"),
+    BotCommand("mydata", "Everything I keep about you"),
+    BotCommand("delete", "Erase everything I keep about you"),
+    BotCommand("restart", "Start again from the first question"),
+    BotCommand("practice", "Practise conversation skills (for workers)"),
     BotCommand("stop", "Stop this conversation"),
 )
 
 # Keys in application.bot_data.
+SETTINGS = "settings"
 RASA_CLIENT = "rasa_client"
 SENDER_FOR = "sender_for"
 RECENT_UPDATE_IDS = "recent_update_ids"
@@ -193,6 +203,7 @@ def build_application(
 
     application.bot_data.update(
         {
+            SETTINGS: settings,
             RECENT_UPDATE_IDS: BoundedSet(),
             PAYLOADS: PayloadStore(),
             TOLD_PRIVATE_ONLY: BoundedSet(),
@@ -337,6 +348,11 @@ async def _relay(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) ->
     with_buttons = await send_replies(context.bot, chat_id, replies, context.bot_data[PAYLOADS])
     if with_buttons is not None:
         context.bot_data[OPEN_KEYBOARDS][chat_id] = with_buttons
+    if any(wants_erasure(reply) for reply in replies):
+        # Rasa has saved this turn by now, so its copy of the conversation can go too.
+        erased = await asyncio.to_thread(erase_conversation, context.bot_data[SETTINGS], sender)
+        context.bot_data[OPEN_KEYBOARDS].pop(chat_id, None)
+        logger.info("Erased a conversation from the tracker store (%d events)", erased)
 
 
 async def _remove_keyboard(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
@@ -361,8 +377,9 @@ async def send_replies(
     """Send Rasa's bot messages to a chat, in order; return the id of the last one with buttons.
 
     Text is split to Telegram's limit; buttons become an inline keyboard on the last part.
-    An ``image`` is sent as a photo after the text. A ``custom`` payload is used only for its
-    ``text``; anything else in it is skipped (logged by key count only).
+    An ``image`` is sent as a photo after the text. A ``custom`` payload is used for its
+    ``text`` and its ``document`` (sent as a file); anything else in it is skipped (logged by
+    key count only).
 
     Args:
         bot: The bot to send with.
@@ -374,9 +391,15 @@ async def send_replies(
     for reply in replies:
         text = reply.get("text")
         custom = reply.get("custom")
+        document = document_in(reply)
         if not text and isinstance(custom, Mapping) and isinstance(custom.get("text"), str):
             text = custom["text"]
-        elif custom is not None:
+        elif document is not None:
+            filename, content = document
+            await bot.send_document(
+                chat_id, InputFile(content.encode(), filename=filename), filename=filename
+            )
+        elif custom is not None and not wants_erasure(reply):
             size = len(custom) if isinstance(custom, Mapping) else 0
             logger.info("Skipped a custom payload (%d keys)", size)
         markup = buttons_to_markup(reply.get("buttons"), store)

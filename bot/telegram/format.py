@@ -17,6 +17,8 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.front_ends import typed_to_rasa
+
 logger = logging.getLogger(__name__)
 
 TELEGRAM_TEXT_LIMIT = 4096
@@ -26,8 +28,6 @@ _KEEP_CONTROLS = {"\n", "\t"}
 # A sentence ends at . ! ? or … (possibly several), optionally followed by closing quotes or
 # brackets, when whitespace comes next.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
-# A Telegram command as typed: /name, optionally @BotName, then whitespace or the end.
-_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,64})(?:@\w+)?(?=\s|$)")
 # Characters that must stay attached to the one before them (accents, joiners, selectors).
 _JOINERS = {"\u200d", "\ufe0e", "\ufe0f"}
 
@@ -54,9 +54,9 @@ def clean_text(text: str) -> str:
 def to_rasa_text(text: str) -> str:
     """Turn what a user typed into the message Rasa gets.
 
-    Commands keep only their name (``/start@CoachBot abc`` becomes ``/start``): Rasa reads a
-    leading slash as an intent and ``{...}`` after it as entities, so a user must not be able to
-    type intents with entities. Other text starting with a slash loses the slash.
+    Control characters go; then :func:`bot.front_ends.typed_to_rasa` turns commands into
+    intents (``/start@CoachBot abc`` becomes ``/start``, ``/restart`` becomes
+    ``/start_again``) and drops a slash from other text.
 
     Args:
         text: The text of a Telegram message.
@@ -64,13 +64,7 @@ def to_rasa_text(text: str) -> str:
     Returns:
         Clean text for Rasa (possibly empty).
     """
-    text = clean_text(text).strip()
-    if not text.startswith("/"):
-        return text
-    match = _COMMAND.match(text)
-    if match:
-        return "/" + match.group(1).lower()
-    return text.lstrip("/").strip()
+    return typed_to_rasa(clean_text(text))
 
 
 def telegram_length(text: str) -> int:

@@ -35,7 +35,7 @@ def consent(db, sender: str) -> None:
         repo.record_consent(session, person_key(make_tracker(sender)))
 
 
-def validate(slot: str, text: str, intent="share", confidence=0.9, sender="p", **slots):
+def validate(slot: str, text: str, intent="tell", confidence=0.9, sender="p", **slots):
     """Run the form's validation of ``slot`` on a message, as the action server would."""
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(sender, text=text, intent=intent, confidence=confidence, slots=slots)
@@ -239,7 +239,12 @@ def test_what_the_person_makes_of_the_draft_moves_on(text, intent, reply) -> Non
         assert responses(dispatcher) == ["utter_outcome_dropped"]
     else:  # kept: the form asks why it matters before moving on
         wording = text if reply == "reworded" else "I want x"
-        assert result == {"draft_reply": reply, "draft_outcome": wording, "probe": None}
+        assert result == {
+            "draft_reply": reply,
+            "draft_outcome": wording,
+            "probe": None,
+            "settled_outcome_id": None,
+        }
         assert responses(dispatcher) == ["utter_outcome_confirmed"]
 
 
@@ -260,10 +265,17 @@ def test_what_could_help_is_stored_and_the_next_topic_follows(db) -> None:
     result, dispatcher = validate_help("My son could drive me on Saturdays", sender="ros", **slots)
     assert result["topic"] == "good_day" and result["outcome_help"] is None
     assert responses(dispatcher) == ["utter_help_thanks"]
-    assert record(db, "ros")["helps"] == ["My son could drive me on Saturdays"]
+    [action] = record(db, "ros")["actions"]
+    assert action == {
+        "what": "My son could drive me on Saturdays",
+        "who": ["my son"],
+        "when": "on Saturdays",
+        "where": None,
+        "for_outcome": "I'd like to cook my own dinner",
+    }
 
 
-@pytest.mark.parametrize(("text", "intent"), [("/skip", "skip"), ("don't know", "share")])
+@pytest.mark.parametrize(("text", "intent"), [("/skip", "skip"), ("don't know", "tell")])
 def test_why_can_be_skipped(db, text, intent) -> None:
     result, dispatcher = validate_why(text, intent=intent, topic="people")
     assert result["topic"] == "enjoy"
@@ -272,7 +284,11 @@ def test_why_can_be_skipped(db, text, intent) -> None:
 
 def test_help_on_the_last_topic_ends_the_form(db) -> None:
     result, _ = validate_help("My daughter, mostly", topic="support_style")
-    assert result == {"outcome_help": "My daughter, mostly", "requested_slot": None}
+    assert result == {
+        "outcome_help": "My daughter, mostly",
+        "form_stopped": "done",
+        "requested_slot": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -314,7 +330,7 @@ def test_an_answer_without_an_outcome_is_kept_and_the_next_topic_follows(db) -> 
     ("text", "intent", "status", "statement"),
     [
         ("/affirm", "affirm", "confirmed", "I'd like to cook my own dinner"),
-        ("I want to make my own tea", "share", "confirmed", "I want to make my own tea"),
+        ("I want to make my own tea", "tell", "confirmed", "I want to make my own tea"),
         ("/deny", "deny", None, None),
     ],
 )

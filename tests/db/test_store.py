@@ -1,20 +1,23 @@
 import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import inspect
+import pytest
+from sqlalchemy import inspect, select
 
 from bot.config import get_settings, load_secret
 from bot.store import repositories as repo
 from bot.store.migrate import current_revision, upgrade
+from bot.store.models import ShareGrant
 from bot.store.people import rasa_sender_id, record_key, record_key_for
 from bot.store.pseudonym import pseudonym
-from bot.store.session import make_engine
+from bot.store.session import make_engine, session_factory
 
 
 def test_migrations_create_the_schema_in_a_private_file(var_dir: Path) -> None:
     url = get_settings().database_url
     upgrade(url)
-    assert current_revision(url) == "0003"
+    assert current_revision(url) == "0004"
     db_file = var_dir / "coach.db"
     assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(var_dir.stat().st_mode) == 0o700
@@ -26,7 +29,7 @@ def test_upgrade_twice_is_harmless(var_dir: Path) -> None:
     url = get_settings().database_url
     upgrade(url)
     upgrade(url)
-    assert current_revision(url) == "0003"
+    assert current_revision(url) == "0004"
 
 
 def test_answers_are_numbered_in_order_and_kept_verbatim(db) -> None:
@@ -53,7 +56,14 @@ def test_outcome_status_changes_only_for_its_owner(db) -> None:
     with db.begin() as session:
         record = repo.record_as_dict(session, "owner")
     assert record["outcomes"] == [
-        {"statement": "My words", "domain": None, "why": None, "status": "confirmed"}
+        {
+            "statement": "My words",
+            "domain": None,
+            "why": None,
+            "status": "confirmed",
+            "voice": "own",
+            "about": "self",
+        }
     ]
 
 
@@ -139,9 +149,92 @@ def test_migration_0002_keeps_existing_records(var_dir) -> None:
             "INSERT INTO person (pseudonym, role, created_at) VALUES ('old', 'self', '2026-01-01')"
         )
     upgrade(url)
-    assert current_revision(url) == "0003"
-    from bot.store.session import session_factory
+    assert current_revision(url) == "0004"
 
     with session_factory(url).begin() as session:
         assert repo.get_person(session, "old") is not None
         assert repo.record_as_dict(session, "old")["services"] == []
+
+
+def test_migration_0004_keeps_outcomes_and_marks_them_as_own_words(var_dir) -> None:
+    url = f"sqlite:///{var_dir / 'old.db'}"
+    upgrade(url, "0003")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO person (id, pseudonym, role, created_at) "
+            "VALUES (1, 'p', 'self', '2026-01-01')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO outcome (id, person_id, statement, status, created_at, updated_at) "
+            "VALUES (1, 1, 'I want to see my friends', 'confirmed', '2026-01-01', '2026-01-01')"
+        )
+    engine.dispose()
+    upgrade(url)
+    with session_factory(url).begin() as session:
+        record = repo.record_as_dict(session, "p")
+    assert record["outcomes"][0]["statement"] == "I want to see my friends"
+    assert (record["outcomes"][0]["voice"], record["outcomes"][0]["about"]) == ("own", "self")
+    assert record["people"] == [] and record["actions"] == [] and record["pronoun"] is None
+
+
+def test_people_and_plan_actions_are_kept_in_the_persons_words(db) -> None:
+    with db.begin() as session:
+        [outcome_id] = repo.save_answer(
+            session,
+            "p",
+            "people",
+            "My daughter Sarah and my neighbour Jean",
+            outcomes=[("I want to see Sarah more", "seeing_people")],
+            people=["my daughter Sarah", "my neighbour Jean", "My daughter Sarah"],
+            hinders=["the stairs"],
+        )
+        repo.add_plan_action(
+            session, "p", "Sarah could drive me", who=["Sarah"], when="on Sundays",
+            outcome_id=outcome_id,
+        )  # fmt: skip
+        repo.add_plan_action(session, "p", "someone else's outcome", outcome_id=outcome_id + 99)
+    with db.begin() as session:
+        record = repo.record_as_dict(session, "p")
+    assert record["people"] == ["my daughter Sarah", "my neighbour Jean"]
+    assert record["hinders"] == ["the stairs"]
+    assert record["actions"][0] == {
+        "what": "Sarah could drive me",
+        "who": ["Sarah"],
+        "when": "on Sundays",
+        "where": None,
+        "for_outcome": "I want to see Sarah more",
+    }
+    assert record["actions"][1]["for_outcome"] is None
+
+
+def test_role_and_pronoun_are_recorded_and_checked(db) -> None:
+    with db.begin() as session:
+        repo.set_role(session, "w", "worker", "she")
+        repo.set_role(session, "c", "carer", "she")
+        with pytest.raises(ValueError):
+            repo.set_role(session, "x", "boss")
+    with db.begin() as session:
+        assert repo.record_as_dict(session, "w")["pronoun"] == "she"
+        assert repo.record_as_dict(session, "c")["role"] == "carer"
+        assert repo.record_as_dict(session, "c")["pronoun"] is None
+
+
+def test_share_codes_are_random_hashed_expiring_and_revocable(db) -> None:
+    start = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    with db.begin() as session:
+        code, expires = repo.create_share_code(session, "p", now=start)
+        other, _ = repo.create_share_code(session, "p", now=start)
+    assert code != other
+    assert len(code.replace("-", "")) == 26  # 128 bits in base32
+    assert expires - start == timedelta(days=14)
+    with db.begin() as session:
+        stored = session.scalars(select(ShareGrant.token_hash)).all()
+        assert code not in stored and code.replace("-", "") not in " ".join(stored)
+        assert repo.person_for_share_code(session, code.lower().replace("-", " "), start) == "p"
+        assert repo.person_for_share_code(session, "AAAA-BBBB", start) is None
+        assert repo.person_for_share_code(session, code, start + timedelta(days=15)) is None
+        assert repo.revoke_share_codes(session, "p", start) == 2
+    with db.begin() as session:
+        assert repo.person_for_share_code(session, code, start) is None
+        assert repo.active_share_codes(session, "p", start) == []

@@ -49,6 +49,13 @@ class Bot:
     def texts(self, sender: str, message: str) -> list[str]:
         return [m.get("text", "") for m in self.say(sender, message)]
 
+    def begin(self, sender: str, role: str = "self") -> list[str]:
+        """Greet, agree, and say who this is for; returns the bot's last replies."""
+        self.say(sender, "hello")
+        asked = self.say(sender, "/affirm")
+        assert asked[-1]["text"] == "Who is this for?"
+        return self.texts(sender, f'/choose{{"choice":"{role}"}}')
+
     def export(self, channel: str, sender: str) -> dict:
         done = subprocess.run(
             [sys.executable, "-m", "bot", "export", "--channel", channel, "--sender", sender],

@@ -18,8 +18,7 @@ def test_action_server_lists_our_actions(bot) -> None:
 
 def test_custom_action_messages_buttons_and_slot_events_round_trip(bot) -> None:
     sender = "contract-1"
-    bot.say(sender, "hello")
-    bot.say(sender, "/affirm")
+    bot.begin(sender)
     replies = bot.say(sender, "I'd like to cook my own dinner again")
     # A response sent by a custom action with a template variable and buttons:
     draft = replies[-1]
@@ -39,7 +38,9 @@ def test_custom_action_messages_buttons_and_slot_events_round_trip(bot) -> None:
     actions = [e.get("name") for e in events if e["event"] == "action"]
     # The form runs its ask actions itself; the tracker shows the form action each turn.
     assert actions.index("action_record_consent") < actions.index("topics_form")
-    assert actions.count("topics_form") == 2
+    assert actions.count("topics_form") == 3  # consent, who this is for, the answer
+    # An entity from a button payload reached the action server and set the slot.
+    assert slots["role"] == "self" and slots["whom"] == "you"
     assert [e.get("name") for e in events if e["event"] == "active_loop"] == ["topics_form"]
 
     # Slots set by one SDK call are read back by the next: confirming settles the draft the

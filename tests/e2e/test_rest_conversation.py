@@ -13,7 +13,10 @@ def test_whole_conversation_is_reflected_drafted_confirmed_and_stored(bot) -> No
     assert "Outcomes Coach" in welcome[0]["text"]
     assert [b["payload"] for b in welcome[-1]["buttons"]] == ["/affirm", "/deny"]
 
-    asked = bot.texts(sender, "/affirm")
+    who = bot.say(sender, "/affirm")
+    assert who[-1]["text"] == "Who is this for?"
+    assert len(who[-1]["buttons"]) == 4
+    asked = bot.texts(sender, "for my own assessment")
     assert asked[-1] == "What's your best hope from this assessment?"
 
     probe = bot.texts(sender, "don't know")
@@ -62,7 +65,8 @@ def test_whole_conversation_is_reflected_drafted_confirmed_and_stored(bot) -> No
     ]
     assert record["answers"][0]["text"] == answer
     assert record["outcomes"][0]["why"] == "It keeps me busy and I love being outdoors"
-    assert record["helps"] == ["My grandson could help me with the digging"]
+    assert record["actions"][0]["what"] == "My grandson could help me with the digging"
+    assert record["actions"][0]["for_outcome"] == "I'd like to get back out in my garden"
     assert [(o["statement"], o["domain"], o["status"]) for o in record["outcomes"]] == [
         ("I'd like to get back out in my garden", "things_to_do", "confirmed"),
         (
@@ -80,8 +84,7 @@ def test_whole_conversation_is_reflected_drafted_confirmed_and_stored(bot) -> No
 )
 def test_answers_that_sound_like_commands_are_answers(bot, answer) -> None:
     sender = f"e2e-command-like-{abs(hash(answer))}"
-    bot.say(sender, "/start")
-    bot.say(sender, "/affirm")
+    bot.begin(sender)
     replies = bot.say(sender, answer)
     assert replies[0]["text"].startswith("You ")
     assert any(b["payload"] == "/reword" for b in replies[-1].get("buttons", []))
@@ -90,8 +93,7 @@ def test_answers_that_sound_like_commands_are_answers(bot, answer) -> None:
 
 def test_stop_ends_the_question_and_nothing_is_stored(bot) -> None:
     sender = "e2e-stop"
-    bot.say(sender, "hi")
-    bot.say(sender, "/affirm")
+    bot.begin(sender)
     assert "stop there" in bot.texts(sender, "/stop")[0]
     assert bot.export("rest", sender)["answers"] == []
     # After stopping, a greeting starts again rather than being taken as an answer.
@@ -103,22 +105,20 @@ def test_no_consent_stores_nothing(bot) -> None:
     bot.say(sender, "hello")
     assert "haven't stored anything" in bot.texts(sender, "/deny")[0]
     record = bot.export("rest", sender)
-    assert record["answers"] == [] and "consented_at" not in record
+    assert record["answers"] == [] and record["consented_at"] is None
 
 
 @pytest.mark.parametrize("message", ["", "   ", "😀😀😀", "\u200b\u0007"])
 def test_empty_and_symbol_answers_get_a_clear_reply(bot, message) -> None:
     sender = f"e2e-empty-{abs(hash(message))}"
-    bot.say(sender, "hello")
-    bot.say(sender, "/affirm")
+    bot.begin(sender)
     replies = bot.texts(sender, message)
     assert replies and "didn't catch any words" in replies[0]
 
 
 def test_reword_replaces_the_draft(bot) -> None:
     sender = "e2e-reword"
-    bot.say(sender, "hello")
-    bot.say(sender, "/affirm")
+    bot.begin(sender)
     bot.say(sender, "I'd like to see more of my grandchildren")
     assert bot.texts(sender, "/reword") == ["How would you put it, in your own words?"]
     after = bot.texts(sender, "I want to see my grandchildren every week")
@@ -140,8 +140,7 @@ def test_logs_hold_no_personal_text(bot) -> None:
 
 def test_pause_and_resume_carry_on_at_the_same_question(bot) -> None:
     sender = "e2e-pause"
-    bot.say(sender, "hello")
-    bot.say(sender, "/affirm")
+    bot.begin(sender)
     bot.say(sender, "I'd like to walk my dog again")
     assert bot.texts(sender, "/affirm")[-1] == "Why does that matter to you?"
     paused = bot.texts(sender, "/pause")
@@ -162,12 +161,14 @@ def test_resume_without_consent_asks_for_it_first(bot) -> None:
 
 def test_a_risk_disclosure_is_signposted_and_flagged(bot) -> None:
     sender = "e2e-risk"
-    bot.say(sender, "hello")
-    bot.say(sender, "/affirm")
+    bot.begin(sender)
     replies = bot.texts(sender, "honestly I don't want to be here any more")
     assert len(replies) == 1
     assert "999" in replies[0] and "116 123" in replies[0] and "111" in replies[0]
     record = bot.export("rest", sender)
     assert record["risk_flag"] is True and record["outcomes"] == []
-    # The person can carry on afterwards.
-    assert "Outcomes Coach" in bot.texts(sender, "hello")[0]
+    # The person can carry on afterwards, at the same question.
+    assert bot.texts(sender, "hello") == [
+        "Welcome back. Let's carry on where we left off.",
+        "What's your best hope from this assessment?",
+    ]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.config import PROJECT_ROOT
+from bot.store.people import rasa_sender_id
 from tests.telegram.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.e2e
@@ -43,44 +44,113 @@ def telegram(bot, tmp_path) -> Iterator[FakeBotApi]:
         assert TOKEN not in output and str(CHAT) not in output
 
 
-def test_whole_conversation_over_telegram(bot, telegram: FakeBotApi) -> None:
-    telegram.push_text(CHAT, "/start")
-    welcome, consent = telegram.wait_for_messages(CHAT, 2)
-    assert "Outcomes Coach" in welcome["text"]
-    buttons = [row[0]["callback_data"] for row in consent["reply_markup"]["inline_keyboard"]]
-    assert buttons == ["/affirm", "/deny"]
+class Chat:
+    """The person's side of a Telegram chat: what they send, and what came back since."""
 
-    telegram.push_callback(CHAT, "/affirm", consent["message_id"])
-    sent = telegram.wait_for_messages(CHAT, 4)
-    assert sent[3]["text"] == "What's your best hope from this assessment?"
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+        self.seen = 0
+
+    def replies(self, count: int) -> list[dict]:
+        sent = self.api.wait_for_messages(CHAT, self.seen + count)
+        new, self.seen = sent[self.seen :], len(sent)
+        return new
+
+    def until(self, done, limit: int = 10) -> list[dict]:
+        """Replies up to and including the first one for which ``done`` is true."""
+        new: list[dict] = []
+        while not new or not done(new[-1]):
+            assert len(new) < limit, "the reply never came"
+            new += self.replies(1)
+        return new
+
+    def type(self, text: str, count: int) -> list[dict]:
+        self.api.push_text(CHAT, text)
+        return self.replies(count)
+
+    def press(self, message: dict, payload: str, count: int) -> list[dict]:
+        self.api.push_callback(CHAT, payload, message["message_id"])
+        return self.replies(count)
+
+
+def buttons(message: dict) -> list[str]:
+    return [row[0]["callback_data"] for row in message["reply_markup"]["inline_keyboard"]]
+
+
+def test_whole_journey_over_telegram(bot, telegram: FakeBotApi) -> None:
+    chat = Chat(telegram)
+    welcome, consent = chat.type("/start", 2)
+    assert "Outcomes Coach" in welcome["text"] and "emergency" in welcome["text"]
+    assert buttons(consent) == ["/affirm", "/deny"]
+    commands = telegram.calls_to("setMyCommands")[0]["commands"]
+    assert {c["command"] for c in commands} >= {
+        "start", "help", "pause", "resume", "plan", "share", "mydata", "delete", "practice"
+    }  # fmt: skip
+
+    _, who = chat.press(consent, "/affirm", 2)
+    assert who["text"] == "Who is this for?" and len(buttons(who)) == 4
     removed = telegram.wait_for_calls("editMessageReplyMarkup", 1)
     assert removed[0]["message_id"] == consent["message_id"]
+    (first,) = chat.press(who, '/choose{"choice":"self"}', 1)
+    assert first["text"] == "What's your best hope from this assessment?"
 
     telegram.push_sticker(CHAT)
-    sent = telegram.wait_for_messages(CHAT, 5)
-    assert "only read text" in sent[4]["text"]
+    assert "only read text" in chat.replies(1)[0]["text"]
 
-    telegram.push_text(CHAT, "I would like to walk to the shop on my own")
-    sent = telegram.wait_for_messages(CHAT, 7)
-    assert sent[5]["text"] == "Being independent really matters to you."
-    draft = sent[6]
+    reflection, draft = chat.type("I would like to walk to the shop on my own", 2)
+    assert reflection["text"] == "Being independent really matters to you."
     assert "walk to the shop" in draft["text"]
+    saved, why = chat.press(draft, "/affirm", 2)
+    assert saved["text"] == "Lovely, I've saved that."
+    assert why["text"] == "Why does that matter to you?" and buttons(why) == ["/skip"]
+    chat.type("So I can choose my own messages and not wait for anyone", 2)
+    chat.type("My neighbour could walk with me on Tuesdays", 2)
 
-    telegram.push_callback(CHAT, "/affirm", draft["message_id"])
-    sent = telegram.wait_for_messages(CHAT, 9)
-    assert sent[7]["text"] == "Lovely, I've saved that."
-    next_question = sent[8]
-    assert next_question["text"] == "Why does that matter to you?"
-    assert next_question["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "/skip"
+    # Skip the other topics; the last skip ends with the summary and the offers.
+    for _ in range(8):
+        assert chat.type("/skip", 1)[0]["text"].endswith("?")
+    telegram.push_text(CHAT, "/skip")
+    ending = chat.until(lambda message: message.get("reply_markup") is not None)
+    summary = " ".join(m["text"] for m in ending)
+    assert "walk to the shop on my own" in summary
+    offers = ending[-1]
+    assert buttons(offers) == ["/plan", "/share"]
+    assert all(len(m["text"]) <= 600 for m in ending)
+
+    telegram.push_callback(CHAT, "/plan", offers["message_id"])
+    plan = chat.until(lambda message: "Review date" in message["text"])
+    assert plan[0]["text"].startswith("My support plan")
+    shown = "\n".join(message["text"] for message in plan)
+    assert "“I would like to walk to the shop on my own”" in shown
+    assert "When: on Tuesdays" in shown
+    assert all(len(message["text"]) <= 600 for message in plan)
+
+    data_note = chat.type("/mydata", 1)[0]
+    assert "everything I keep" in data_note["text"]
+    [document] = telegram.wait_for_calls("sendDocument", 1)
+    assert document["document"]["filename"].endswith(".json")
+    assert "walk to the shop on my own" in document["document"]["content"]
 
     record = bot.export("telegram", str(CHAT))
-    assert [o["statement"] for o in record["outcomes"]] == [
-        "I would like to walk to the shop on my own"
+    assert [(o["statement"], o["status"]) for o in record["outcomes"]] == [
+        ("I would like to walk to the shop on my own", "confirmed")
     ]
-    assert [o["status"] for o in record["outcomes"]] == ["confirmed"]
+    assert record["outcomes"][0]["why"].startswith("So I can choose")
+    assert record["actions"][0]["when"] == "on Tuesdays"
+    sender = rasa_sender_id(bot.settings, "telegram", str(CHAT))
+    assert bot.tracker_events(sender)  # Rasa keeps the conversation under the pseudonym
     # Rasa only ever saw a pseudonym, never the Telegram chat id.
     assert bot.tracker_events(str(CHAT)) == []
     assert str(CHAT) not in bot.logs()
+
+    (ask,) = chat.type("/delete", 1)
+    assert buttons(ask) == ["/affirm", "/deny"]
+    (done,) = chat.press(ask, "/affirm", 1)
+    assert "erased" in done["text"]
+    assert bot.export("telegram", str(CHAT))["answers"] == []
+    assert bot.tracker_events(sender) == []  # Rasa's copy of the conversation is gone too
+    # A fresh start afterwards: the bot doesn't remember the person.
+    assert "Outcomes Coach" in chat.type("hello", 2)[0]["text"]
 
 
 def test_group_chats_are_declined_and_nothing_reaches_rasa(bot, telegram: FakeBotApi) -> None:

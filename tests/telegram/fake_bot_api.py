@@ -515,7 +515,11 @@ def parse_params(content_type: str, body: bytes, query: str = "") -> JSON:
             payload = part.get_payload(decode=True) or b""
             filename = part.get_filename()
             if filename is not None:
-                params[name] = {"filename": filename, "size": len(payload)}
+                params[name] = {
+                    "filename": filename,
+                    "size": len(payload),
+                    "content": payload.decode(errors="replace"),
+                }
             else:
                 params[name] = _decode(name, payload.decode())
     return params

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -73,6 +74,14 @@ class StubRasa:
         "/affirm": [{"text": "Great, let's carry on."}],
         LONG_PAYLOAD: [{"text": "Kept."}],
         "long please": [{"text": _long_reply()}],
+        "/mydata": [
+            {"text": "Here's everything I keep about you."},
+            {"custom": {"document": {"filename": "../../my-data.json", "text": '{"a": 1}'}}},
+        ],
+        "yes erase it": [
+            {"text": "Done. I've erased everything."},
+            {"custom": {"erase_conversation": True}},
+        ],
     }
 
     def __init__(self) -> None:
@@ -223,6 +232,51 @@ async def test_commands_are_forwarded_by_name(bridge: Bridge) -> None:
     await bridge.api.wait_for_messages_async(CHAT, 2)
 
     assert bridge.rasa.messages() == ["/pause", "/help"]
+
+
+async def test_commands_rasa_reserves_are_renamed(bridge: Bridge) -> None:
+    # Rasa's own /restart would wipe the conversation with no "are you sure?".
+    bridge.api.push_text(CHAT, "/restart")
+    bridge.api.push_text(CHAT, "/back")
+    bridge.api.push_text(CHAT, "/session_start")
+
+    await bridge.api.wait_for_messages_async(CHAT, 3)
+
+    assert bridge.rasa.messages() == ["/start_again", "/help", "/help"]
+
+
+async def test_a_document_from_an_action_is_sent_as_a_file_with_a_safe_name(
+    bridge: Bridge,
+) -> None:
+    bridge.api.push_text(CHAT, "/mydata")
+
+    [note] = await bridge.api.wait_for_messages_async(CHAT, 1)
+    [sent] = await bridge.api.wait_for_calls_async("sendDocument", 1)
+
+    assert note["text"] == "Here's everything I keep about you."
+    assert sent["document"]["filename"] == "my-data.json"
+    assert json.loads(sent["document"]["content"]) == {"a": 1}
+
+
+async def test_erasure_asked_by_an_action_removes_rasas_copy_of_the_conversation(
+    bridge: Bridge,
+) -> None:
+    settings = get_settings()
+    sender = pseudonym(SECRET.encode(), "telegram", CHAT)
+    settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(settings.tracker_db) as db:  # the shape of Rasa's SQL tracker store
+        db.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)")
+        db.executemany(
+            "INSERT INTO events (sender_id, data) VALUES (?, ?)",
+            [(sender, "{}"), (sender, "{}"), ("someone-else", "{}")],
+        )
+    bridge.api.push_text(CHAT, "yes erase it")
+    await bridge.api.wait_for_messages_async(CHAT, 1)
+    bridge.api.push_text(CHAT, "hello")  # handled only after the erasure finished
+    await bridge.api.wait_for_messages_async(CHAT, 2)
+    with sqlite3.connect(settings.tracker_db) as db:
+        left = db.execute("SELECT sender_id FROM events").fetchall()
+    assert left == [("someone-else",)]
 
 
 async def test_buttons_arrive_as_a_keyboard_and_a_press_forwards_the_payload(
@@ -399,7 +453,13 @@ async def test_rasa_server_error_gives_the_trouble_reply(bridge: Bridge) -> None
 async def test_commands_menu_is_set_at_start(bridge: Bridge) -> None:
     [call] = bridge.api.calls_to("setMyCommands")
 
-    assert [c["command"] for c in call["commands"]] == ["start", "help", "pause", "resume", "stop"]
+    names = [c["command"] for c in call["commands"]]
+    # The menu the preparation journey promises, in the order people are most likely to need.
+    assert names[:4] == ["start", "help", "pause", "resume"]
+    assert {"plan", "share", "unshare", "mydata", "delete", "restart", "practice", "stop"} <= set(
+        names
+    )
+    assert len(names) == len(set(names))
     assert all(c["description"] for c in call["commands"])
 
 
@@ -454,7 +514,8 @@ def test_fake_parses_json_urlencoded_and_multipart() -> None:
         assert params["chat_id"] == 5
         assert params["text"] == "1"  # text stays a string even when it looks like JSON
         assert params["reply_markup"] == markup
-    assert as_multipart["photo"] == {"filename": "kitchen.jpg", "size": 13}
+    assert as_multipart["photo"]["filename"] == "kitchen.jpg"
+    assert as_multipart["photo"]["size"] == 13
 
 
 def test_base_url_setting_is_the_server_root() -> None:

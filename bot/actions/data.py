@@ -1,0 +1,157 @@
+"""The person's own data: a copy of the plan, share codes, everything held, and erasing it.
+
+Each command is a module function (so a question in progress can answer it on the spot and
+ask again) wrapped in a thin action for when no question is open.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.base import log_event, person_key, store
+from bot.front_ends import DOCUMENT, ERASE_CONVERSATION
+from bot.plans.markdown import plan_messages
+from bot.plans.structure import build_plan
+from bot.store import repositories
+
+
+def _nothing_kept(dispatcher: CollectingDispatcher) -> None:
+    dispatcher.utter_message(response="utter_nothing_kept")
+
+
+def show_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Send the person their plan as a few short messages."""
+    key = person_key(tracker)
+    with store().begin() as session:
+        consented = repositories.has_consented(session, key)
+        record = repositories.record_as_dict(session, key)
+    log_event("plan", tracker, consented=consented)
+    if not consented:
+        _nothing_kept(dispatcher)
+        return
+    if not any(o["status"] in ("confirmed", "achieved") for o in record["outcomes"]):
+        dispatcher.utter_message(response="utter_plan_empty")
+        return
+    for part in plan_messages(build_plan(record)):
+        dispatcher.utter_message(response="utter_plan", plan=part)
+
+
+def share_code(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Give the person a new code for their worker, shown once."""
+    key = person_key(tracker)
+    with store().begin() as session:
+        if not repositories.has_consented(session, key):
+            _nothing_kept(dispatcher)
+            log_event("share", tracker, created=False)
+            return
+        code, expires = repositories.create_share_code(session, key)
+    log_event("share", tracker, created=True)
+    dispatcher.utter_message(response="utter_share_code", code=code, expires=f"{expires:%-d %B %Y}")
+
+
+def unshare(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Cancel every share code the person has given out."""
+    with store().begin() as session:
+        revoked = repositories.revoke_share_codes(session, person_key(tracker))
+    log_event("unshare", tracker, revoked=revoked)
+    dispatcher.utter_message(response="utter_unshared" if revoked else "utter_nothing_shared")
+
+
+def my_data(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Tell the person what is held about them and send it all as a JSON file."""
+    key = person_key(tracker)
+    with store().begin() as session:
+        held = repositories.get_person(session, key) is not None
+        record = repositories.record_as_dict(session, key)
+    log_event("mydata", tracker, held=held)
+    if not held:
+        _nothing_kept(dispatcher)
+        return
+    dispatcher.utter_message(
+        response="utter_my_data",
+        outcomes=len(record["outcomes"]),
+        answers=len(record["answers"]),
+    )
+    dispatcher.utter_message(
+        json_message={
+            DOCUMENT: {
+                "filename": "my-outcomes-coach-data.json",
+                "text": json.dumps(record, ensure_ascii=False, indent=2),
+            }
+        }
+    )
+
+
+class ActionShowPlan(Action):
+    def name(self) -> str:
+        return "action_show_plan"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        show_plan(dispatcher, tracker)
+        return []
+
+
+class ActionShareCode(Action):
+    def name(self) -> str:
+        return "action_share_code"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        share_code(dispatcher, tracker)
+        return []
+
+
+class ActionUnshare(Action):
+    def name(self) -> str:
+        return "action_unshare"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        unshare(dispatcher, tracker)
+        return []
+
+
+class ActionMyData(Action):
+    def name(self) -> str:
+        return "action_my_data"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        my_data(dispatcher, tracker)
+        return []
+
+
+def erase(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Erase the person's record and ask the front end to erase the conversation too."""
+    with store().begin() as session:
+        held = repositories.erase_person(session, person_key(tracker))
+    log_event("delete", tracker, held=held)
+    dispatcher.utter_message(response="utter_deleted")
+    dispatcher.utter_message(json_message={ERASE_CONVERSATION: True})
+
+
+class ActionDeleteData(Action):
+    """Erase the person's record; the front end then erases Rasa's copy of the conversation.
+
+    Rasa saves the conversation after this action returns, so its events can only be
+    removed once the reply has been sent: the ``erase_conversation`` payload asks for that.
+    """
+
+    def name(self) -> str:
+        return "action_delete_data"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        erase(dispatcher, tracker)
+        return [AllSlotsReset()]

@@ -1,0 +1,57 @@
+"""What the front ends (terminal chat, Telegram) do with the custom payloads actions send.
+
+Kept apart from ``bot.actions`` so the front ends need not import the action server's code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+DOCUMENT = "document"
+ERASE_CONVERSATION = "erase_conversation"
+
+# A command as typed: /name, optionally @BotName, then whitespace or the end.
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,64})(?:@\w+)?(?=\s|$)")
+# Rasa keeps /restart (which wipes the conversation at once, with no "are you sure?"), /back
+# and /session_start for itself: what people type reaches Rasa under the project's own names.
+COMMAND_INTENTS = {"restart": "start_again", "back": "help", "session_start": "help"}
+
+
+def typed_to_rasa(text: str) -> str:
+    """What a person typed, as the message Rasa gets.
+
+    Commands keep only their name (``/start@CoachBot abc`` becomes ``/start``), renamed where
+    Rasa reserves the name: Rasa reads a leading slash as an intent and ``{...}`` after it as
+    entities, so a person must not be able to type intents with entities. Other text starting
+    with a slash loses the slash.
+    """
+    text = text.strip()
+    if not text.startswith("/"):
+        return text
+    match = _COMMAND.match(text)
+    if match:
+        name = match.group(1).lower()
+        return "/" + COMMAND_INTENTS.get(name, name)
+    return text.lstrip("/").strip()
+
+
+def document_in(reply: Mapping[str, Any]) -> tuple[str, str] | None:
+    """A file an action sent (``{"document": {"filename", "text"}}``), or ``None``."""
+    custom = reply.get("custom")
+    document = custom.get(DOCUMENT) if isinstance(custom, Mapping) else None
+    if not isinstance(document, Mapping):
+        return None
+    filename, text = document.get("filename"), document.get("text")
+    if not isinstance(filename, str) or not isinstance(text, str):
+        return None
+    # Only a plain file name: never a path the front end would write outside its folder.
+    safe = "".join(ch for ch in filename if ch.isalnum() or ch in "-_.").lstrip(".")
+    return (safe or "document.txt"), text
+
+
+def wants_erasure(reply: Mapping[str, Any]) -> bool:
+    """Whether an action asked for Rasa's copy of the conversation to be erased."""
+    custom = reply.get("custom")
+    return isinstance(custom, Mapping) and custom.get(ERASE_CONVERSATION) is True
