@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -217,6 +218,15 @@ def start_telegram(settings: Settings, servers: Servers) -> None:
     servers.processes["telegram"] = _spawn("telegram", command, dict(os.environ), path)
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already accepts connections on ``host:port``."""
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 @contextmanager
 def running_servers(
     settings: Settings,
@@ -230,6 +240,16 @@ def running_servers(
     and stop them all on exit."""
     check_host(settings.host, allow_public)
     ensure_private_dir(settings.var_dir)
+    for name, port, setting in (
+        ("action server", settings.action_port, "COACH_ACTION_PORT"),
+        ("Rasa", settings.rasa_port, "COACH_RASA_PORT"),
+    ):
+        # Something else answering there would pass the health check in place of ours.
+        if port_in_use(settings.host, port):
+            raise StartupError(
+                f"port {port} for the {name} is already in use (is Outcomes Coach already "
+                f"running?). Stop it, or choose another port with {setting}."
+            )
     servers = Servers()
     try:
         start_action_server(settings, servers)

@@ -10,7 +10,8 @@ import re
 import pytest
 import yaml
 
-from bot.coaching.questions import TOPICS, topic_question
+from bot.coaching.questions import ROLE_TOPICS, topic_question
+from bot.coaching.roles import role_intro
 from bot.coaching.risk import CATEGORIES, signposting
 from bot.config import PROJECT_ROOT
 from bot.telegram import app as telegram_app
@@ -38,16 +39,26 @@ def domain_texts() -> list[str]:
     return texts
 
 
+# Who may be speaking, and how a worker refers to the person they support.
+SPEAKERS = [("self", None), ("carer", None), ("worker", "she"), ("worker", "he"),
+            ("worker", "they")]  # fmt: skip
+
+
 def built_texts() -> list[str]:
-    texts = [phrasing for topic in TOPICS for phrasing in topic.phrasings]
-    texts += [
-        topic_question(t.key, p, a, v)
-        for t in TOPICS
-        for p in ("dont_know", "short", "empty", "help")
-        for a in (1, 2)
-        for v in (0, 1)
-    ]
-    texts.append(topic_question("best_hope", "service", 1, 0, "a walk-in shower"))
+    texts = []
+    for role, pronoun in SPEAKERS:
+        for topic in ROLE_TOPICS[role]:
+            texts += [
+                topic_question(topic.key, probe, a, v, role=role, pronoun=pronoun)
+                for probe in (None, "dont_know", "short", "empty", "help")
+                for a in (1, 2)
+                for v in (0, 1)
+            ]
+        texts.append(
+            topic_question("best_hope", "service", 1, 0, "a walk-in shower", role=role,
+                           pronoun=pronoun)
+        )  # fmt: skip
+        texts.append(role_intro(role, pronoun) or "")
     texts += [signposting(c, "the Edinburgh social work duty line") for c in CATEGORIES]
     texts += [
         v for k, v in vars(telegram_app).items() if k.endswith("_REPLY") and isinstance(v, str)
@@ -69,3 +80,13 @@ def test_message_is_short_plain_and_british(text: str) -> None:
 def test_the_scan_covers_the_messages_people_see() -> None:
     assert len(ALL) > 40
     assert any("116 123" in t for t in ALL)
+    assert any("What matters most to her just now?" == t for t in ALL)
+    assert any("carer" in t for t in ALL)
+
+
+@pytest.mark.parametrize(("role", "pronoun"), SPEAKERS)
+def test_no_placeholder_is_left_unfilled(role: str, pronoun: str | None) -> None:
+    for topic in ROLE_TOPICS[role]:
+        for visit in (0, 1):
+            question = topic_question(topic.key, visit=visit, role=role, pronoun=pronoun)
+            assert "{" not in question and "}" not in question, question

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
 
-from bot.config import PROJECT_ROOT
-from bot.runtime import StartupError, check_host, model_is_current, training_fingerprint
+from bot.config import PROJECT_ROOT, get_settings
+from bot.runtime import (
+    StartupError,
+    check_host,
+    model_is_current,
+    port_in_use,
+    running_servers,
+    training_fingerprint,
+)
 
 
 @pytest.fixture
@@ -48,3 +56,15 @@ def test_public_interface_is_refused_unless_asked_for() -> None:
     with pytest.raises(StartupError, match="no authentication"):
         check_host("0.0.0.0", allow_public=False)
     check_host("0.0.0.0", allow_public=True)
+
+
+def test_a_port_already_in_use_is_refused_before_anything_starts(var_dir, monkeypatch) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setenv("COACH_ACTION_PORT", str(port))
+        with pytest.raises(StartupError, match=f"port {port}.*COACH_ACTION_PORT"):
+            with running_servers(get_settings()):
+                pass  # pragma: no cover - must not be reached
+    assert not port_in_use("127.0.0.1", port)

@@ -127,7 +127,8 @@ def _move_on(tracker: Tracker, at_the_end: dict[str, Any] | None = None) -> dict
     if following is None:
         return {**(at_the_end or {}), "form_stopped": "done", "requested_slot": None}
     cleared = {slot: None for slot in TOPIC_SLOTS}
-    return {**cleared, "probe_count": 0, "topic": following}
+    speaking = whom(_role(tracker), tracker.get_slot("pronoun"))
+    return {**cleared, "probe_count": 0, "topic": following, "whom": speaking}
 
 
 class ActionAskAnswer(Action):
@@ -279,6 +280,8 @@ class ValidateTopicsForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
+        if value in PRONOUNS and value == tracker.get_slot("pronoun"):
+            return {"pronoun": value}  # known from before a pause
         text = value if isinstance(value, str) else ""
         choice = _choice(tracker)
         turn = interpret_turn(text, *latest_intent(tracker)) if choice is None else Turn.ANSWER
@@ -373,8 +376,13 @@ class ValidateTopicsForm(FormValidationAction):
             dispatcher.utter_message(response="utter_no_draft")
             return _move_on(tracker, {"answer": text})
         first = draft.outcomes[0]
+        # A carer's answer about the person they care for matters to that person.
+        speaking = (
+            "them" if drafted.about == "cared_for" else whom(role, tracker.get_slot("pronoun"))
+        )
         return {
             "answer": text,
+            "whom": speaking,
             "draft_outcome": first.statement,
             "draft_outcome_id": float(outcome_ids[0]) if outcome_ids else None,
             "reflection": draft.reflection,

@@ -337,7 +337,11 @@ def draft_answer(question: str, answer: str) -> AnswerDraft:
 
 
 _DANGLING = {"my", "a", "an", "the", "for", "with", "our", "your", "his",
-             "their", "some", "more", "and", "or", "of", "at", "in", "on"}  # fmt: skip
+             "their", "some", "and", "or", "of", "at", "in", "on"}  # fmt: skip
+# "more" ends a whole statement ("get into the garden more") unless a thing was cut after it
+# ("I need more", "a bit more").
+_BEFORE_CUT_MORE = {"want", "need", "like", "some", "any", "get", "have", "bit", "lot",
+                    "little", "much", "a"}  # fmt: skip
 
 
 def _complete(statement: str) -> bool:
@@ -346,6 +350,7 @@ def _complete(statement: str) -> bool:
     tail = [w.lower() for w in words[-2:]]
     cut_off = (
         words[-1].lower() in _DANGLING
+        or (tail[-1] == "more" and (len(tail) < 2 or tail[0] in _BEFORE_CUT_MORE))
         or (
             # "I want to" with its verb taken out; "like I used to" is whole.
             tail[-1] == "to" and tail[0] in {"want", "like", "love", "need", "able", "wish", "hope"}
