@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from bot.coaching.questions import ROLE_TOPICS, topic_question
-from bot.coaching.roles import role_intro
 from bot.coaching.risk import CATEGORIES, signposting
+from bot.coaching.roles import role_intro
 from bot.config import PROJECT_ROOT
 from bot.telegram import app as telegram_app
 
@@ -80,7 +80,7 @@ def test_message_is_short_plain_and_british(text: str) -> None:
 def test_the_scan_covers_the_messages_people_see() -> None:
     assert len(ALL) > 40
     assert any("116 123" in t for t in ALL)
-    assert any("What matters most to her just now?" == t for t in ALL)
+    assert any(t == "What matters most to her just now?" for t in ALL)
     assert any("carer" in t for t in ALL)
 
 

@@ -64,7 +64,7 @@ def test_a_port_already_in_use_is_refused_before_anything_starts(var_dir, monkey
         taken.listen()
         port = taken.getsockname()[1]
         monkeypatch.setenv("COACH_ACTION_PORT", str(port))
-        with pytest.raises(StartupError, match=f"port {port}.*COACH_ACTION_PORT"):
-            with running_servers(get_settings()):
-                pass  # pragma: no cover - must not be reached
+        refused = pytest.raises(StartupError, match=f"port {port}.*COACH_ACTION_PORT")
+        with refused, running_servers(get_settings()):
+            pass  # pragma: no cover - must not be reached
     assert not port_in_use("127.0.0.1", port)
