@@ -58,6 +58,19 @@ def save_document(folder: Path, filename: str, text: str) -> Path:
     return path
 
 
+def handle_replies(
+    console: Console, settings: Settings, sender: str, replies: list[dict]
+) -> list[dict]:
+    """Show Rasa's replies, save any file it sent, and erase Rasa's copy of the conversation
+    when an action asked for that; return the buttons now on offer."""
+    buttons = render(console, replies, settings.var_dir / "downloads")
+    if any(wants_erasure(reply) for reply in replies):
+        # Rasa has saved this turn by now, so its copy of the conversation can go too.
+        erase_conversation(settings, sender)
+        return []
+    return buttons
+
+
 def run_chat(settings: Settings, chat_id: str | None = None) -> None:
     """Hold a conversation in this terminal until /quit, Ctrl-D or Ctrl-C."""
     console = Console(highlight=False)
@@ -72,12 +85,7 @@ def run_chat(settings: Settings, chat_id: str | None = None) -> None:
             try:
                 response = client.post(url, json={"sender": sender, "message": message})
                 response.raise_for_status()
-                replies = response.json()
-                buttons = render(console, replies, settings.var_dir / "downloads") or []
-                if any(wants_erasure(reply) for reply in replies):
-                    # Rasa has saved this turn; now its copy of the conversation goes too.
-                    erase_conversation(settings, sender)
-                    buttons = []
+                buttons = handle_replies(console, settings, sender, response.json())
             except httpx.HTTPError:
                 console.print(
                     "[red]I can't reach the bot just now — your answers so far are safe. "

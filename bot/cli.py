@@ -212,25 +212,45 @@ def train_nlp() -> None:
 
 class ExportFormat(StrEnum):
     json = "json"
+    md = "md"
 
 
 @app.command()
 def export(
-    channel: Annotated[str, typer.Option(help="Channel of the sender: telegram, terminal, rest.")],
-    sender: Annotated[str, typer.Option(help="The channel's own id for the person.")],
+    channel: Annotated[
+        str | None, typer.Option(help="Channel of the sender: telegram, terminal, rest.")
+    ] = None,
+    sender: Annotated[str | None, typer.Option(help="The channel's own id for the person.")] = None,
+    person: Annotated[
+        str | None, typer.Option(help="A share code the person gave you (instead of a sender).")
+    ] = None,
     format: Annotated[ExportFormat, typer.Option(help="Output format.")] = ExportFormat.json,
     output: Annotated[Path | None, typer.Option(help="Write to this file (mode 0600).")] = None,
 ) -> None:
-    """Print the stored record of the person behind a channel's sender id."""
+    """Print the stored record of a person: by a channel's sender id, or by a share code."""
+    from bot.plans.markdown import plan_markdown
+    from bot.plans.structure import build_plan
     from bot.store.people import record_key_for
-    from bot.store.repositories import record_as_dict
+    from bot.store.repositories import person_for_share_code, record_as_dict
     from bot.store.session import session_factory
 
+    if (person is None) == (channel is None or sender is None):
+        raise typer.BadParameter("give either --person CODE, or both --channel and --sender")
     settings = get_settings()
-    key = record_key_for(settings, channel, sender)
     with session_factory(settings.database_url).begin() as session:
+        if person is not None:
+            key = person_for_share_code(session, person)
+            if key is None:
+                typer.echo("That code doesn't open a plan: it may be mistyped, expired or "
+                           "cancelled.", err=True)  # fmt: skip
+                raise typer.Exit(1)
+        else:
+            key = record_key_for(settings, channel, sender)
         record = record_as_dict(session, key)
-    text = json.dumps(record, ensure_ascii=False, indent=2)
+    if format is ExportFormat.md:
+        text = plan_markdown(build_plan(record))
+    else:
+        text = json.dumps(record, ensure_ascii=False, indent=2)
     if output is None:
         typer.echo(text)
     else:

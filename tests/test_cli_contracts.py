@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, get_settings
+from bot.store import repositories as repo
+from bot.store.people import record_key_for
 
 
 def run(command: str, stdin: str, *args: str) -> list[dict]:
@@ -49,3 +52,38 @@ def test_draft_contract_keys_order_and_bad_lines() -> None:
     assert set(out[0]["outcomes"][0]) == {"statement", "domain"}
     assert out[1]["error"] == "not a JSON object" and out[1]["outcomes"] == []
     assert out[2]["outcomes"] == []
+
+
+def _coach(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120, env=dict(os.environ),
+    )  # fmt: skip
+
+
+def test_export_by_share_code_gives_the_plan_and_refuses_bad_codes(db) -> None:
+    key = record_key_for(get_settings(), "telegram", "555")
+    with db.begin() as session:
+        repo.record_consent(session, key)
+        [outcome_id] = repo.save_answer(
+            session, key, "best_hope", "I want to walk to the shops",
+            outcomes=[("I want to walk to the shops", "mobility")],
+        )  # fmt: skip
+        repo.set_outcome_status(session, key, outcome_id, "confirmed")
+        code, _ = repo.create_share_code(session, key)
+
+    as_markdown = _coach("export", "--person", code, "--format", "md")
+    assert as_markdown.returncode == 0, as_markdown.stderr
+    assert "“I want to walk to the shops”" in as_markdown.stdout
+    as_json = json.loads(_coach("export", "--person", code).stdout)
+    assert as_json == json.loads(
+        _coach("export", "--channel", "telegram", "--sender", "555").stdout
+    )
+
+    wrong = _coach("export", "--person", "AAAA-BBBB-CCCC")
+    assert wrong.returncode == 1 and "doesn't open a plan" in wrong.stderr
+    assert wrong.stdout == ""
+    with db.begin() as session:
+        repo.revoke_share_codes(session, key)
+    assert _coach("export", "--person", code).returncode == 1
+    assert _coach("export", "--person", code, "--channel", "telegram").returncode != 0
