@@ -27,7 +27,7 @@ from bot.coaching.questions import FIRST_TOPIC, next_topic, topic_question, whom
 from bot.coaching.reflect import NEUTRAL_REFLECTION
 from bot.coaching.risk import detect_risk, signposting
 from bot.coaching.roles import draft_for_role, read_pronoun, read_role, role_intro
-from bot.coaching.summary import empowering_summary, services_summary
+from bot.coaching.summary import empowering_summary, notes_summary, services_summary
 from bot.coaching.text import clean
 from bot.config import get_settings
 from bot.store import repositories
@@ -601,13 +601,18 @@ class ActionFinishTopics(Action):
     @staticmethod
     def _summarise(dispatcher: CollectingDispatcher, tracker: Tracker, record: dict) -> None:
         """The empowering summary (strengths first), what was asked for, and the offers."""
-        confirmed = [o["statement"] for o in record["outcomes"] if o["status"] == "confirmed"]
-        if not confirmed and tracker.get_slot("draft_reply") in ("confirmed", "reworded"):
+        kept = [o for o in record["outcomes"] if o["status"] == "confirmed"]
+        # A worker's notes are not the person's words: they are summed up apart.
+        confirmed = [o["statement"] for o in kept if o.get("voice", "own") == "own"]
+        notes = [o["statement"] for o in kept if o.get("voice") == "worker"]
+        if not kept and tracker.get_slot("draft_reply") in ("confirmed", "reworded"):
             # Nothing is stored without consent; still give the person's words back.
             confirmed = [tracker.get_slot("draft_outcome")]
         steps = [action["what"] for action in record["actions"]]
         for part in empowering_summary(record["strengths"], confirmed, steps, record["role"]):
             dispatcher.utter_message(response="utter_summary", summary=part)
+        if notes:
+            dispatcher.utter_message(response="utter_summary", summary=notes_summary(notes))
         asked_for = services_summary(record["services"])
         if asked_for:
             dispatcher.utter_message(response="utter_summary", summary=asked_for)

@@ -93,8 +93,29 @@ def simple_reflection(answer: str, max_words: int = 30) -> str | None:
         return None
     turned = turned[0].upper() + turned[1:]
     if not re.search(r"\b(?:you|your|yours|you're|you've|you'd|you'll|yourself)\b", turned, re.I):
-        return f"It sounds like {turned[0].lower() + turned[1:]} matters to you."
+        # About someone or something else: "It sounds like it matters to you that she …" for a
+        # clause, "It sounds like your garden matters to you" for a thing.
+        first, _, rest = turned.partition(" ")
+        # A name keeps its capital ("Mum", "Sarah"); "She", "My", "Dancing" lose it.
+        name = first in _KEEP_CAPITAL or not (
+            _COMMON_OPENER.match(first) or first.lower().endswith("ing")
+        )
+        lowered = turned if name else first.lower() + (" " + rest if rest else "")
+        if _CLAUSE_VERB.search(turned):
+            return f"It sounds like it matters to you that {lowered}."
+        return f"It sounds like {lowered} matters to you."
     return turned if turned.endswith("…") else turned + "."
+
+
+# Words that make a sentence a clause with its own subject ("she wants", "mum is").
+_CLAUSE_VERB = re.compile(
+    r"\b(?:is|are|was|were|wants?|would|needs?|has|have|had|can|could|will|likes?|loves?|"
+    r"gets?|goes|went|does|did|misses|keeps?|used to|should|must|may|might)\b",
+    re.IGNORECASE,
+)
+_COMMON_OPENER = re.compile(r"^(?:she|he|they|it|we|the|a|an|my|his|her|their|our|this|that)$",
+                            re.IGNORECASE)  # fmt: skip
+_KEEP_CAPITAL = frozenset({"I", "Mum", "Dad", "Gran", "Granny", "Grandad", "Nan", "Papa"})
 
 
 # --- complex reflections: the feeling or value behind the words ------------------------------

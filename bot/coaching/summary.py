@@ -159,3 +159,11 @@ def services_summary(services: list[dict]) -> str | None:
     if len(services) > 3:
         parts.append(f"{len(services) - 3} more")
     return "You also asked about: " + _join(parts) + ". I've noted each of these down."
+
+
+def notes_summary(notes: list[str]) -> str:
+    """One message listing what a worker noted (not the person's own words), kept apart."""
+    shown = [f"“{_shorten(note, 120)}”" for note in notes[:3]]
+    if len(notes) > 3:
+        shown.append(f"{len(notes) - 3} more")
+    return "From your own notes, kept apart from their words: " + _join(shown) + "."

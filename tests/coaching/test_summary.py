@@ -138,3 +138,12 @@ def test_a_long_list_of_services_stays_one_short_message() -> None:
     many = [{"text": "x" * 100, "for_outcome": "y" * 300}] * 6
     text = services_summary(many)
     assert text is not None and len(text) <= MAX_MESSAGE * 2 and "3 more" in text
+
+
+def test_a_workers_notes_are_summed_up_apart_and_briefly() -> None:
+    from bot.coaching.summary import notes_summary
+
+    message = notes_summary(["She wants to walk to the shop", "x" * 400, "a", "b", "c"])
+    assert message.startswith("From your own notes")
+    assert "“She wants to walk to the shop”" in message and "2 more" in message
+    assert len(message) <= 600
