@@ -21,6 +21,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT, Settings, get_settings
 from bot.runtime import Servers, model_path, running_servers, train
+from bot.store.people import rasa_sender_id
 
 
 def free_port() -> int:
@@ -62,6 +63,10 @@ class Bot:
             env=self.env, capture_output=True, text=True, check=True, cwd=PROJECT_ROOT,
         )  # fmt: skip
         return json.loads(done.stdout)
+
+    def sender_for(self, channel: str, chat_id: str) -> str:
+        """The pseudonymous sender id Rasa sees for a chat on a channel."""
+        return rasa_sender_id(self.settings, channel, chat_id)
 
     def tracker_events(self, sender: str) -> list[dict]:
         """Events Rasa stored for a sender, read straight from its SQL tracker store."""
