@@ -226,12 +226,15 @@ def export(
     ] = None,
     format: Annotated[ExportFormat, typer.Option(help="Output format.")] = ExportFormat.json,
     output: Annotated[Path | None, typer.Option(help="Write to this file (mode 0600).")] = None,
+    who: Annotated[
+        str | None, typer.Option("--as", help="Who is opening a shared plan (logged for them).")
+    ] = None,
 ) -> None:
     """Print the stored record of a person: by a channel's sender id, or by a share code."""
     from bot.plans.markdown import plan_markdown
     from bot.plans.structure import build_plan
     from bot.store.people import record_key_for
-    from bot.store.repositories import person_for_share_code, record_as_dict
+    from bot.store.repositories import open_shared_plan, record_as_dict
     from bot.store.session import session_factory
 
     if (person is None) == (channel is None or sender is None):
@@ -239,7 +242,7 @@ def export(
     settings = get_settings()
     with session_factory(settings.database_url).begin() as session:
         if person is not None:
-            key = person_for_share_code(session, person)
+            key = open_shared_plan(session, person, via="cli", who=who)
             if key is None:
                 typer.echo("That code doesn't open a plan: it may be mistyped, expired or "
                            "cancelled.", err=True)  # fmt: skip

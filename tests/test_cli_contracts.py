@@ -87,3 +87,15 @@ def test_export_by_share_code_gives_the_plan_and_refuses_bad_codes(db) -> None:
         repo.revoke_share_codes(session, key)
     assert _coach("export", "--person", code).returncode == 1
     assert _coach("export", "--person", code, "--channel", "telegram").returncode != 0
+
+
+def test_opening_a_shared_plan_is_logged_for_the_person(db) -> None:
+    key = record_key_for(get_settings(), "telegram", "556")
+    with db.begin() as session:
+        repo.record_consent(session, key)
+        code, _ = repo.create_share_code(session, key)
+    opened = _coach("export", "--person", code, "--as", "Jo Bloggs, social worker")
+    assert opened.returncode == 0
+    with db.begin() as session:
+        [share] = repo.record_as_dict(session, key)["shares"]
+    assert [(u["via"], u["who"]) for u in share["uses"]] == [("cli", "Jo Bloggs, social worker")]

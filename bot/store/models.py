@@ -62,6 +62,9 @@ class Person(Base):
     share_grants: Mapped[list[ShareGrant]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="ShareGrant.id"
     )
+    reviews: Mapped[list[Review]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Review.id"
+    )
 
 
 class Conversation(Base):
@@ -119,6 +122,44 @@ class Outcome(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="outcomes")
+    history: Mapped[list[OutcomeEvent]] = relationship(
+        back_populates="outcome", cascade="all, delete-orphan", order_by="OutcomeEvent.id"
+    )
+
+
+class OutcomeEvent(Base):
+    """A change to an outcome: its status and words from then on (the outcome's history)."""
+
+    __tablename__ = "outcome_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    statement: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    outcome: Mapped[Outcome] = relationship(back_populates="history")
+
+
+class Review(Base):
+    """How close the person is to an outcome, looked at again later (by them or their worker)."""
+
+    __tablename__ = "review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcome.id", ondelete="CASCADE"))
+    rating: Mapped[int | None]  # 1 (far from it) to 10 (there)
+    narrative: Mapped[str | None] = mapped_column(Text)
+    helped: Mapped[str | None] = mapped_column(Text)
+    hindered: Mapped[str | None] = mapped_column(Text)
+    unintended: Mapped[str | None] = mapped_column(Text)
+    decision: Mapped[str | None] = mapped_column(String(8))  # keep, change or drop
+    reviewer: Mapped[str] = mapped_column(String(16), default="person")  # person or worker
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="reviews")
+    outcome: Mapped[Outcome | None] = relationship()
 
 
 class ServiceRequest(Base):
@@ -159,7 +200,8 @@ class HelpOrHindrance(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcome.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(8))  # "helps" or "hinders"
+    # "helps", "hinders", or "ours": what the person and their family already do themselves.
+    kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -211,3 +253,20 @@ class ShareGrant(Base):
     revoked_at: Mapped[datetime | None]
 
     person: Mapped[Person] = relationship(back_populates="share_grants")
+    uses: Mapped[list[ShareUse]] = relationship(
+        back_populates="grant", cascade="all, delete-orphan", order_by="ShareUse.id"
+    )
+
+
+class ShareUse(Base):
+    """Each time a share code opened the plan: when, how, and who said they were."""
+
+    __tablename__ = "share_use"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("share_grant.id", ondelete="CASCADE"))
+    used_at: Mapped[datetime] = mapped_column(default=utcnow)
+    via: Mapped[str] = mapped_column(String(16))  # "web" or "cli"
+    who: Mapped[str | None] = mapped_column(Text)
+
+    grant: Mapped[ShareGrant] = relationship(back_populates="uses")

@@ -16,16 +16,21 @@ from bot.store.models import (
     HelpOrHindrance,
     ImportantPerson,
     Outcome,
+    OutcomeEvent,
     Person,
     PlanAction,
+    Review,
     ServiceRequest,
     ShareGrant,
+    ShareUse,
     Strength,
     utcnow,
 )
 
 SCHEMA = "outcomes-coach/record@1"
 ROLES = ("self", "carer", "worker")
+OUTCOME_STATUSES = ("proposed", "confirmed", "achieved", "changed", "dropped")
+DECISIONS = ("keep", "change", "drop")
 SHARE_DAYS = 14
 SHARE_BYTES = 16  # 128 bits
 # The answers to this topic are how the person likes to be supported and spoken to.
@@ -131,8 +136,13 @@ def add_outcome(
         about=about,
     )
     session.add(outcome)
+    _note_change(outcome)
     session.flush()
     return outcome
+
+
+def _note_change(outcome: Outcome) -> None:
+    outcome.history.append(OutcomeEvent(status=outcome.status, statement=outcome.statement))
 
 
 def add_service_request(
@@ -290,12 +300,15 @@ def set_outcome_status(
     session: Session, pseudonym: str, outcome_id: int, status: str, statement: str | None = None
 ) -> Outcome | None:
     """Change an outcome's status (and wording) if it belongs to this person."""
+    if status not in OUTCOME_STATUSES:
+        raise ValueError(f"unknown outcome status {status!r}")
     outcome = _own_outcome(session, pseudonym, outcome_id)
     if outcome is None:
         return None
     outcome.status = status
     if statement is not None:
         outcome.statement = statement
+    _note_change(outcome)
     return outcome
 
 
@@ -305,6 +318,7 @@ def set_outcome_wording(session: Session, pseudonym: str, outcome_id: int, state
     if outcome is None:
         return False
     outcome.statement = statement
+    _note_change(outcome)
     return True
 
 
@@ -383,6 +397,62 @@ def person_for_share_code(session: Session, code: str, now: datetime | None = No
     return grant.person.pseudonym
 
 
+def add_review(
+    session: Session,
+    pseudonym: str,
+    outcome_id: int,
+    *,
+    rating: int | None = None,
+    narrative: str | None = None,
+    helped: str | None = None,
+    hindered: str | None = None,
+    unintended: str | None = None,
+    decision: str | None = None,
+    reviewer: str = "person",
+) -> Review | None:
+    """Record a review of one of the person's outcomes; a "drop" or "change" decision (or a
+    rating of 10) changes the outcome's status too. ``None`` if the outcome isn't theirs."""
+    if rating is not None and not 1 <= rating <= 10:
+        raise ValueError("a rating is from 1 to 10")
+    if decision is not None and decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}")
+    outcome = _own_outcome(session, pseudonym, outcome_id)
+    if outcome is None:
+        return None
+    review = Review(
+        person=outcome.person,
+        outcome=outcome,
+        rating=rating,
+        narrative=narrative,
+        helped=helped,
+        hindered=hindered,
+        unintended=unintended,
+        decision=decision,
+        reviewer=reviewer,
+    )
+    session.add(review)
+    status = {"drop": "dropped", "change": "changed"}.get(decision or "")
+    if status is None and rating == 10:
+        status = "achieved"
+    if status is not None and status != outcome.status:
+        outcome.status = status
+        _note_change(outcome)
+    session.flush()
+    return review
+
+
+def open_shared_plan(
+    session: Session, code: str, *, via: str, who: str | None = None, now: datetime | None = None
+) -> str | None:
+    """The pseudonym a valid share code opens, logging the use in the person's record."""
+    grant = session.scalar(select(ShareGrant).where(ShareGrant.token_hash == _hash_code(code)))
+    moment = now or utcnow()
+    if grant is None or grant.revoked_at is not None or _aware(grant.expires_at) <= moment:
+        return None
+    grant.uses.append(ShareUse(used_at=moment, via=via, who=who))
+    return grant.person.pseudonym
+
+
 def erase_person(session: Session, pseudonym: str) -> bool:
     """Delete everything held about a person. Returns whether anything was held."""
     person = get_person(session, pseudonym)
@@ -390,6 +460,10 @@ def erase_person(session: Session, pseudonym: str) -> bool:
         return False
     session.delete(person)
     return True
+
+
+def _iso(moment: datetime) -> str:
+    return _aware(moment).isoformat()
 
 
 def record_as_dict(session: Session, pseudonym: str) -> dict:
@@ -408,6 +482,9 @@ def record_as_dict(session: Session, pseudonym: str) -> dict:
         "hinders": [],
         "actions": [],
         "support_style": [],
+        "contributions": [],
+        "reviews": [],
+        "shares": [],
         "risk_flag": False,
         "answers": [],
     }
@@ -424,6 +501,9 @@ def record_as_dict(session: Session, pseudonym: str) -> dict:
             "status": o.status,
             "voice": o.voice,
             "about": o.about,
+            "history": [
+                {"status": e.status, "statement": e.statement, "at": _iso(e.at)} for e in o.history
+            ],
         }
         for o in person.outcomes
         if o.status != "dropped"
@@ -453,6 +533,31 @@ def record_as_dict(session: Session, pseudonym: str) -> dict:
     ]
     record["helps"] = [h.text for h in person.helps_hinders if h.kind == "helps"]
     record["hinders"] = [h.text for h in person.helps_hinders if h.kind == "hinders"]
+    record["contributions"] = [h.text for h in person.helps_hinders if h.kind == "ours"]
+    record["reviews"] = [
+        {
+            "outcome": r.outcome.statement if r.outcome is not None else None,
+            "rating": r.rating,
+            "narrative": r.narrative,
+            "helped": r.helped,
+            "hindered": r.hindered,
+            "unintended": r.unintended,
+            "decision": r.decision,
+            "reviewer": r.reviewer,
+            "at": _iso(r.created_at),
+        }
+        for r in person.reviews
+    ]
+    # Codes themselves are never kept: when each was made, until when, and every use.
+    record["shares"] = [
+        {
+            "created": _iso(g.created_at),
+            "expires": _iso(g.expires_at),
+            "revoked": _iso(g.revoked_at) if g.revoked_at else None,
+            "uses": [{"at": _iso(u.used_at), "via": u.via, "who": u.who} for u in g.uses],
+        }
+        for g in person.share_grants
+    ]
     record["risk_flag"] = any(c.risk_flag for c in person.conversations)
     record["answers"] = [
         {"question": a.question_key, "text": a.text, "turn": a.turn}
@@ -474,6 +579,8 @@ __all__ = [
     "active_share_codes",
     "add_important_person",
     "add_plan_action",
+    "add_review",
+    "open_shared_plan",
     "create_share_code",
     "person_for_share_code",
     "revoke_share_codes",

@@ -17,7 +17,7 @@ from bot.store.session import make_engine, session_factory
 def test_migrations_create_the_schema_in_a_private_file(var_dir: Path) -> None:
     url = get_settings().database_url
     upgrade(url)
-    assert current_revision(url) == "0004"
+    assert current_revision(url) == "0005"
     db_file = var_dir / "coach.db"
     assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(var_dir.stat().st_mode) == 0o700
@@ -29,7 +29,7 @@ def test_upgrade_twice_is_harmless(var_dir: Path) -> None:
     url = get_settings().database_url
     upgrade(url)
     upgrade(url)
-    assert current_revision(url) == "0004"
+    assert current_revision(url) == "0005"
 
 
 def test_answers_are_numbered_in_order_and_kept_verbatim(db) -> None:
@@ -55,6 +55,11 @@ def test_outcome_status_changes_only_for_its_owner(db) -> None:
     assert mine is not None
     with db.begin() as session:
         record = repo.record_as_dict(session, "owner")
+    history = record["outcomes"][0].pop("history")
+    assert [(e["status"], e["statement"]) for e in history] == [
+        ("proposed", "I want to walk to the park"),
+        ("confirmed", "My words"),
+    ]
     assert record["outcomes"] == [
         {
             "statement": "My words",
@@ -149,7 +154,7 @@ def test_migration_0002_keeps_existing_records(var_dir) -> None:
             "INSERT INTO person (pseudonym, role, created_at) VALUES ('old', 'self', '2026-01-01')"
         )
     upgrade(url)
-    assert current_revision(url) == "0004"
+    assert current_revision(url) == "0005"
 
     with session_factory(url).begin() as session:
         assert repo.get_person(session, "old") is not None
@@ -238,3 +243,67 @@ def test_share_codes_are_random_hashed_expiring_and_revocable(db) -> None:
     with db.begin() as session:
         assert repo.person_for_share_code(session, code, start) is None
         assert repo.active_share_codes(session, "p", start) == []
+
+
+def test_reviews_change_status_and_are_kept_with_the_outcomes_history(db) -> None:
+    with db.begin() as session:
+        outcome = repo.add_outcome(session, "rv", "I want to walk to the park", status="confirmed")
+        first = repo.add_review(
+            session, "rv", outcome.id, rating=4, narrative="Slowly getting there",
+            helped="the physio", hindered="the rain",
+        )  # fmt: skip
+        assert first is not None
+        repo.add_review(session, "rv", outcome.id, rating=10, reviewer="worker")
+        assert repo.add_review(session, "someone-else", outcome.id, rating=5) is None
+        with pytest.raises(ValueError):
+            repo.add_review(session, "rv", outcome.id, rating=11)
+    with db.begin() as session:
+        record = repo.record_as_dict(session, "rv")
+    assert [(r["rating"], r["reviewer"]) for r in record["reviews"]] == [
+        (4, "person"),
+        (10, "worker"),
+    ]
+    assert record["reviews"][0]["helped"] == "the physio"
+    assert record["outcomes"][0]["status"] == "achieved"
+    assert [e["status"] for e in record["outcomes"][0]["history"]] == ["confirmed", "achieved"]
+
+
+def test_every_use_of_a_share_code_is_logged_for_the_person_to_see(db) -> None:
+    with db.begin() as session:
+        code, _ = repo.create_share_code(session, "sh")
+    with db.begin() as session:
+        assert repo.open_shared_plan(session, code, via="cli", who="Jo, social worker") == "sh"
+        assert repo.open_shared_plan(session, "WRONG-CODE", via="web") is None
+    with db.begin() as session:
+        [share] = repo.record_as_dict(session, "sh")["shares"]
+    assert share["revoked"] is None
+    assert [(u["via"], u["who"]) for u in share["uses"]] == [("cli", "Jo, social worker")]
+    assert code not in str(share)
+
+
+def test_migration_0005_starts_the_history_of_existing_outcomes(var_dir) -> None:
+    url = f"sqlite:///{var_dir / 'old5.db'}"
+    upgrade(url, "0004")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO person (id, pseudonym, role, created_at) "
+            "VALUES (1, 'p', 'self', '2026-01-01')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO outcome (id, person_id, statement, status, voice, about, created_at, "
+            "updated_at) VALUES (1, 1, 'I want to see my friends', 'confirmed', 'own', 'self', "
+            "'2026-01-01', '2026-02-01')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO helps_hinders (person_id, kind, text, created_at) "
+            "VALUES (1, 'hinders', 'the stairs', '2026-01-01')"
+        )
+    engine.dispose()
+    upgrade(url)
+    with session_factory(url).begin() as session:
+        record = repo.record_as_dict(session, "p")
+    [event] = record["outcomes"][0]["history"]
+    assert (event["status"], event["statement"]) == ("confirmed", "I want to see my friends")
+    assert event["at"].startswith("2026-02-01")
+    assert record["hinders"] == ["the stairs"]
