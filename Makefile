@@ -22,7 +22,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 BOT_STAMP := $(VENV)/.stamp-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)
 RASA_STAMP := $(RASA_VENV)/.stamp-$(shell cat requirements-rasa.lock | sha256sum | cut -c1-16)
 
-.PHONY: help setup run serve chat test unit e2e validate rasa-test train eval crossval bench lint clean
+.PHONY: help setup system run serve chat test unit e2e validate rasa-test train eval crossval bench lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,8 +57,11 @@ run: setup train ## Start everything and chat in this terminal (Telegram too if 
 serve: setup train ## Start the servers without the terminal chat
 	$(COACH) serve
 
-test: setup train ## Run every test: unit, actions, store, Telegram, Rasa checks, end to end
+test: setup train system ## Run every test: unit, actions, store, Telegram, Rasa checks, end to end
 	$(PYTEST) -q
+
+system: ## Debian packages the tests start for real (PostgreSQL, Chromium, pdftotext, Redis)
+	@.ci/system-packages
 
 unit: setup ## Fast tests only (no Rasa server)
 	$(PYTEST) -q -m "not e2e"
