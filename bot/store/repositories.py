@@ -441,6 +441,13 @@ def add_review(
     return review
 
 
+def listed_outcome_ids(session: Session, pseudonym: str) -> list[int]:
+    """Ids of the outcomes in the order ``record_as_dict`` lists them (dropped ones left out),
+    so "outcome 2" in a plan can be found again."""
+    person = get_person(session, pseudonym)
+    return [] if person is None else [o.id for o in person.outcomes if o.status != "dropped"]
+
+
 def open_shared_plan(
     session: Session, code: str, *, via: str, who: str | None = None, now: datetime | None = None
 ) -> str | None:
@@ -580,6 +587,7 @@ __all__ = [
     "add_important_person",
     "add_plan_action",
     "add_review",
+    "listed_outcome_ids",
     "open_shared_plan",
     "create_share_code",
     "person_for_share_code",
