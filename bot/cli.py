@@ -199,6 +199,41 @@ def draft(
         _emit(result.as_json())
 
 
+@app.command()
+def forget(
+    channel: Annotated[
+        str | None, typer.Option(help="Channel of the sender: telegram, terminal, rest.")
+    ] = None,
+    sender: Annotated[str | None, typer.Option(help="The channel's own id for the person.")] = None,
+    person: Annotated[str | None, typer.Option(help="A share code the person gave you.")] = None,
+) -> None:
+    """Erase everything held about a person (record, share codes and Rasa's copy of their
+    conversation), for a worker acting on the person's request."""
+    from bot.store.people import rasa_sender_id, record_key_for
+    from bot.store.repositories import conversation_ref, erase_person, open_shared_plan
+    from bot.store.session import session_factory
+    from bot.store.trackers import erase_conversation
+
+    if (person is None) == (channel is None or sender is None):
+        raise typer.BadParameter("give either --person CODE, or both --channel and --sender")
+    settings = get_settings()
+    with session_factory(settings.database_url).begin() as session:
+        if person is not None:
+            key = open_shared_plan(session, person, via="cli", who="erasure on request")
+            if key is None:
+                typer.echo("That code doesn't open a plan: nothing was erased.", err=True)
+                raise typer.Exit(1)
+            rasa_id = conversation_ref(session, key)
+        else:
+            key = record_key_for(settings, channel, sender)
+            rasa_id = rasa_sender_id(settings, channel, sender)
+        held = erase_person(session, key)
+    events = erase_conversation(settings, rasa_id) if rasa_id else 0
+    typer.echo(
+        f"Erased the record{'' if held else ' (there was none)'} and {events} conversation events."
+    )
+
+
 @app.command("train-nlp")
 def train_nlp() -> None:
     """Train the coaching NLP pipeline from the repo's data (models/nlp/), if it changed."""
@@ -260,3 +295,9 @@ def export(
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(text + "\n")
+
+
+from bot.worker_cli import web, worker_app  # noqa: E402
+
+app.add_typer(worker_app, name="worker")
+app.command()(web)

@@ -21,7 +21,9 @@ class ActionRecordConsent(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         with store().begin() as session:
-            repositories.record_consent(session, person_key(tracker))
+            repositories.record_consent(
+                session, person_key(tracker), conversation_ref=tracker.sender_id
+            )
             visit = repositories.past_conversations(session, person_key(tracker))
         log_event("consent", tracker, visit=visit)
         dispatcher.utter_message(response="utter_consent_thanks")

@@ -77,14 +77,28 @@ def my_data(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         outcomes=len(record["outcomes"]),
         answers=len(record["answers"]),
     )
+    held_data = {
+        "record": record,
+        # Rasa's own copy of the conversation, as the dialogue server sent it with this turn.
+        "conversation": [_readable(event) for event in tracker.events],
+    }
     dispatcher.utter_message(
         json_message={
             DOCUMENT: {
                 "filename": "my-outcomes-coach-data.json",
-                "text": json.dumps(record, ensure_ascii=False, indent=2),
+                "text": json.dumps(held_data, ensure_ascii=False, indent=2),
             }
         }
     )
+
+
+def _readable(event: dict[str, Any]) -> dict[str, Any]:
+    """An event as the person would want to read it: what happened, when, and what was said."""
+    kept = {"event": event.get("event"), "timestamp": event.get("timestamp")}
+    for field in ("text", "name", "value"):
+        if event.get(field) is not None:
+            kept[field] = event[field]
+    return kept
 
 
 class ActionShowPlan(Action):

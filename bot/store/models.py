@@ -35,6 +35,9 @@ class Person(Base):
     role: Mapped[str] = mapped_column(String(16), default="self")
     # Worker mode: how the worker refers to the person (she, he or they).
     pronoun: Mapped[str | None] = mapped_column(String(8))
+    # The id Rasa knows the conversation by (itself a pseudonym for Telegram and the terminal),
+    # so that erasing on a worker's request can remove Rasa's copy too.
+    conversation_ref: Mapped[str | None] = mapped_column(String(128))
     consented_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -50,11 +50,26 @@ def get_or_create_person(session: Session, pseudonym: str) -> Person:
     return person
 
 
-def record_consent(session: Session, pseudonym: str, when: datetime | None = None) -> Person:
-    """Mark that the person agreed to their answers being stored."""
+def record_consent(
+    session: Session,
+    pseudonym: str,
+    when: datetime | None = None,
+    *,
+    conversation_ref: str | None = None,
+) -> Person:
+    """Mark that the person agreed to their answers being stored; ``conversation_ref`` is the
+    id Rasa keeps their conversation under (so it can be erased with the record)."""
     person = get_or_create_person(session, pseudonym)
     person.consented_at = when or utcnow()
+    if conversation_ref is not None:
+        person.conversation_ref = conversation_ref
     return person
+
+
+def conversation_ref(session: Session, pseudonym: str) -> str | None:
+    """The id Rasa keeps the person's conversation under, if known."""
+    person = get_person(session, pseudonym)
+    return None if person is None else person.conversation_ref
 
 
 def set_role(session: Session, pseudonym: str, role: str, pronoun: str | None = None) -> Person:
@@ -587,6 +602,7 @@ __all__ = [
     "add_important_person",
     "add_plan_action",
     "add_review",
+    "conversation_ref",
     "listed_outcome_ids",
     "open_shared_plan",
     "create_share_code",

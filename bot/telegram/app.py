@@ -79,6 +79,7 @@ COMMANDS = (
     BotCommand("pause", "Take a break — your answers are kept"),
     BotCommand("resume", "Carry on where you left off"),
     BotCommand("plan", "A copy of your plan"),
+    BotCommand("review", "Look again at how things are going"),
     BotCommand("share", "A code so your worker can see your plan"),
     BotCommand("unshare", "Cancel your share codes"),
     BotCommand("mydata", "Everything I keep about you"),

@@ -317,8 +317,9 @@ def test_mydata_sends_everything_held_as_a_file(db, dispatcher) -> None:
     filename, text = document
     held = json.loads(text)
     assert filename.endswith(".json")
-    assert held["outcomes"][0]["statement"] == "I'd like to cook my own dinner"
-    assert held["answers"][0]["text"] == "I'd like to cook my own dinner"
+    assert held["record"]["outcomes"][0]["statement"] == "I'd like to cook my own dinner"
+    assert held["record"]["answers"][0]["text"] == "I'd like to cook my own dinner"
+    assert isinstance(held["conversation"], list)
 
 
 def test_plan_without_confirmed_outcomes_says_so(db, dispatcher) -> None:

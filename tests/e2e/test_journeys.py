@@ -6,9 +6,14 @@ as their payloads.
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+
 import pytest
 
 from bot.coaching.questions import topic_question
+from bot.config import PROJECT_ROOT
 from bot.front_ends import typed_to_rasa
 
 pytestmark = pytest.mark.e2e
@@ -180,3 +185,61 @@ def test_delete_erases_the_record_and_says_so(bot) -> None:
     assert done[1]["custom"] == {"erase_conversation": True}  # for the front end
     record = bot.export("rest", sender)
     assert record["outcomes"] == [] and record["answers"] == [] and record["consented_at"] is None
+
+
+def test_a_review_looks_again_at_each_kept_outcome(bot) -> None:
+    sender = "e2e-review"
+    bot.begin(sender)
+    bot.say(sender, "I'd like to walk to the post office on my own")
+    bot.say(sender, "/affirm")
+    bot.say(sender, typed_to_rasa("/stop"))
+
+    started = bot.texts(sender, typed_to_rasa("/review"))
+    assert started[0].startswith("Let's look again at what matters to you")  # not "1 things"
+    assert started[-1].startswith("“I'd like to walk to the post office on my own”. From 1")
+    assert bot.texts(sender, "about a six") == ["What has helped with it?"]
+    bot.say(sender, "the physio exercises")
+    bot.say(sender, "/skip")
+    asked = bot.say(sender, "I met a neighbour I hadn't seen in years")
+    assert [b["payload"] for b in asked[-1]["buttons"]] == [
+        '/choose{"choice":"keep"}',
+        '/choose{"choice":"change"}',
+        '/choose{"choice":"drop"}',
+    ]
+    done = bot.texts(sender, '/choose{"choice":"keep"}')
+    assert done[0] == "Thank you, I've kept it and noted how it's going."
+    assert "looked at again" in done[-1]
+
+    [review] = bot.export("rest", sender)["reviews"]
+    assert (review["rating"], review["helped"], review["hindered"]) == (
+        6,
+        "the physio exercises",
+        None,
+    )
+    assert review["unintended"] == "I met a neighbour I hadn't seen in years"
+    assert review["decision"] == "keep" and review["reviewer"] == "person"
+
+
+def test_a_worker_erases_everything_on_the_persons_request_with_their_code(bot) -> None:
+    sender = "e2e-forget"
+    bot.begin(sender)
+    bot.say(sender, "I'd like to get my confidence back after the fall")
+    bot.say(sender, "/affirm")
+    share = bot.texts(sender, typed_to_rasa("/share"))[0]
+    code = re.search(r"code for your worker: ([A-Z0-9-]+)\.", share).group(1)
+    assert bot.tracker_events(sender)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "forget", "--person", code],
+        env=bot.env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Erased the record" in done.stdout
+    record = bot.export("rest", sender)
+    assert record["outcomes"] == [] and record["answers"] == [] and record["shares"] == []
+    assert bot.tracker_events(sender) == []
+    again = subprocess.run(
+        [sys.executable, "-m", "bot", "forget", "--person", code],
+        env=bot.env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+    )  # fmt: skip
+    assert again.returncode == 1  # the code went with the record

@@ -45,7 +45,11 @@ def test_a_journey_in_the_terminal_is_stored_and_erased_on_request(bot) -> None:
     assert outcome["why"] == "It's the one thing that calms me down"
     assert record["actions"][0]["who"] == ["my niece"]
     saved = bot.settings.var_dir / "downloads" / "my-outcomes-coach-data.json"
-    assert json.loads(saved.read_text())["outcomes"][0]["statement"] == outcome["statement"]
+    held = json.loads(saved.read_text())
+    assert held["record"]["outcomes"][0]["statement"] == outcome["statement"]
+    # Rasa's copy of the conversation is in the file too, with the person's own words.
+    said = [e.get("text") for e in held["conversation"] if e["event"] == "user"]
+    assert "It's the one thing that calms me down" in said
 
     erased = subprocess.run(
         [sys.executable, "-m", "bot", "chat"],
