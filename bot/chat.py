@@ -47,13 +47,13 @@ def render(console: Console, messages: list[dict], downloads: Path | None = None
     return buttons
 
 
-def save_document(folder: Path, filename: str, text: str) -> Path:
+def save_document(folder: Path, filename: str, content: bytes) -> Path:
     """Write a file the bot sent into ``folder`` with mode 0600; return its path."""
     ensure_private_dir(folder)
     path = folder / filename
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
     path.chmod(0o600)
     return path
 

@@ -5,6 +5,8 @@ Kept apart from ``bot.actions`` so the front ends need not import the action ser
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -37,18 +39,35 @@ def typed_to_rasa(text: str) -> str:
     return text.lstrip("/").strip()
 
 
-def document_in(reply: Mapping[str, Any]) -> tuple[str, str] | None:
-    """A file an action sent (``{"document": {"filename", "text"}}``), or ``None``."""
+def document_in(reply: Mapping[str, Any]) -> tuple[str, bytes] | None:
+    """A file an action sent, as (safe file name, content), or ``None``.
+
+    The payload is ``{"document": {"filename", "text"}}`` for text, or with ``"base64"``
+    instead of ``"text"`` for a binary file such as a PDF.
+    """
     custom = reply.get("custom")
     document = custom.get(DOCUMENT) if isinstance(custom, Mapping) else None
-    if not isinstance(document, Mapping):
+    if not isinstance(document, Mapping) or not isinstance(document.get("filename"), str):
         return None
-    filename, text = document.get("filename"), document.get("text")
-    if not isinstance(filename, str) or not isinstance(text, str):
+    if isinstance(document.get("text"), str):
+        content = document["text"].encode()
+    elif isinstance(document.get("base64"), str):
+        try:
+            content = base64.b64decode(document["base64"], validate=True)
+        except binascii.Error:
+            return None
+    else:
         return None
     # Only a plain file name: never a path the front end would write outside its folder.
-    safe = "".join(ch for ch in filename if ch.isalnum() or ch in "-_.").lstrip(".")
-    return (safe or "document.txt"), text
+    safe = "".join(ch for ch in document["filename"] if ch.isalnum() or ch in "-_.").lstrip(".")
+    return (safe or "document.txt"), content
+
+
+def document_payload(filename: str, content: bytes | str) -> dict[str, Any]:
+    """The custom payload an action sends to have the front end deliver a file."""
+    if isinstance(content, str):
+        return {DOCUMENT: {"filename": filename, "text": content}}
+    return {DOCUMENT: {"filename": filename, "base64": base64.b64encode(content).decode()}}
 
 
 def wants_erasure(reply: Mapping[str, Any]) -> bool:

@@ -14,7 +14,7 @@ from rasa_sdk.events import AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.base import log_event, person_key, store
-from bot.front_ends import DOCUMENT, ERASE_CONVERSATION
+from bot.front_ends import ERASE_CONVERSATION, document_payload
 from bot.plans.markdown import plan_messages
 from bot.plans.structure import build_plan
 from bot.store import repositories
@@ -83,12 +83,9 @@ def my_data(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         "conversation": [_readable(event) for event in tracker.events],
     }
     dispatcher.utter_message(
-        json_message={
-            DOCUMENT: {
-                "filename": "my-outcomes-coach-data.json",
-                "text": json.dumps(held_data, ensure_ascii=False, indent=2),
-            }
-        }
+        json_message=document_payload(
+            "my-outcomes-coach-data.json", json.dumps(held_data, ensure_ascii=False, indent=2)
+        )
     )
 
 

@@ -398,7 +398,7 @@ async def send_replies(
         elif document is not None:
             filename, content = document
             await bot.send_document(
-                chat_id, InputFile(content.encode(), filename=filename), filename=filename
+                chat_id, InputFile(content, filename=filename), filename=filename
             )
         elif custom is not None and not wants_erasure(reply):
             size = len(custom) if isinstance(custom, Mapping) else 0

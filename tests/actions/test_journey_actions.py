@@ -314,8 +314,8 @@ def test_mydata_sends_everything_held_as_a_file(db, dispatcher) -> None:
     assert responses(dispatcher)[0] == "utter_my_data"
     document = document_in({"custom": dispatcher.messages[1]["custom"]})
     assert document is not None
-    filename, text = document
-    held = json.loads(text)
+    filename, content = document
+    held = json.loads(content)
     assert filename.endswith(".json")
     assert held["record"]["outcomes"][0]["statement"] == "I'd like to cook my own dinner"
     assert held["record"]["answers"][0]["text"] == "I'd like to cook my own dinner"
