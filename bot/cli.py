@@ -248,6 +248,8 @@ def train_nlp() -> None:
 class ExportFormat(StrEnum):
     json = "json"
     md = "md"
+    pdf = "pdf"
+    fhir = "fhir"
 
 
 @app.command()
@@ -266,8 +268,7 @@ def export(
     ] = None,
 ) -> None:
     """Print the stored record of a person: by a channel's sender id, or by a share code."""
-    from bot.plans.markdown import plan_markdown
-    from bot.plans.structure import build_plan
+    from bot.plans.export import render_plan
     from bot.store.people import record_key_for
     from bot.store.repositories import open_shared_plan, record_as_dict
     from bot.store.session import session_factory
@@ -285,16 +286,15 @@ def export(
         else:
             key = record_key_for(settings, channel, sender)
         record = record_as_dict(session, key)
-    if format is ExportFormat.md:
-        text = plan_markdown(build_plan(record))
-    else:
-        text = json.dumps(record, ensure_ascii=False, indent=2)
-    if output is None:
-        typer.echo(text)
-    else:
+    content, _, _ = render_plan(record, format.value, pseudonym=key)
+    if output is not None:
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text + "\n")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+    elif format is ExportFormat.pdf:
+        raise typer.BadParameter("a PDF needs --output FILE")
+    else:
+        typer.echo(content.decode())
 
 
 from bot.worker_cli import web, worker_app  # noqa: E402

@@ -61,7 +61,7 @@ def _coach(*args: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-def test_export_by_share_code_gives_the_plan_and_refuses_bad_codes(db) -> None:
+def test_export_by_share_code_gives_the_plan_and_refuses_bad_codes(db, tmp_path) -> None:
     key = record_key_for(get_settings(), "telegram", "555")
     with db.begin() as session:
         repo.record_consent(session, key)
@@ -76,9 +76,16 @@ def test_export_by_share_code_gives_the_plan_and_refuses_bad_codes(db) -> None:
     assert as_markdown.returncode == 0, as_markdown.stderr
     assert "“I want to walk to the shops”" in as_markdown.stdout
     as_json = json.loads(_coach("export", "--person", code).stdout)
-    assert as_json == json.loads(
-        _coach("export", "--channel", "telegram", "--sender", "555").stdout
-    )
+    by_sender = json.loads(_coach("export", "--channel", "telegram", "--sender", "555").stdout)
+    assert {**as_json, "generated": None} == {**by_sender, "generated": None}
+    assert as_json["schema"] == "outcomes-coach/record@1"
+    pdf = tmp_path / "plan.pdf"
+    made = _coach("export", "--person", code, "--format", "pdf", "--output", str(pdf))
+    assert made.returncode == 0, made.stderr
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "I want to walk to the shops" in text
+    fhir = json.loads(_coach("export", "--person", code, "--format", "fhir").stdout)
+    assert fhir["resourceType"] == "Bundle"
 
     wrong = _coach("export", "--person", "AAAA-BBBB-CCCC")
     assert wrong.returncode == 1 and "doesn't open a plan" in wrong.stderr

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.base import log_event, person_key, store
 from bot.front_ends import ERASE_CONVERSATION, document_payload
+from bot.plans.export import render_plan
 from bot.plans.markdown import plan_messages
 from bot.plans.structure import build_plan
 from bot.store import repositories
@@ -39,6 +40,8 @@ def show_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         return
     for part in plan_messages(build_plan(record)):
         dispatcher.utter_message(response="utter_plan", plan=part)
+    content, _, filename = render_plan(record, "pdf", pseudonym=key)
+    dispatcher.utter_message(json_message=document_payload(filename, content))
 
 
 def share_code(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

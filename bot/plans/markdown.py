@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from bot.plans.structure import Item, Plan, Section
+from bot.plans.structure import Detail, Item, Plan, Section
 
 MIN_LIMIT = 160  # room for the longest heading and a useful part of a bullet
 BULLET = "• "
@@ -57,8 +57,13 @@ def _md_item(item: Item) -> list[str]:
     marks = _marks(item)
     if marks:
         line += " _(" + " · ".join(escape_markdown(m) for m in marks) + ")_"
-    details = [f"  - {d.label}: {_quote(escape_markdown(d.text), d.quoted)}" for d in item.details]
+    details = [f"  - {d.label}: {_md_detail(d)}" for d in item.details]
     return [f"- {line}", *details]
+
+
+def _md_detail(detail: Detail) -> str:
+    text = _quote(escape_markdown(detail.text), detail.quoted)
+    return f"_{WORKER_NOTE}_ {text}" if detail.worker_note else text
 
 
 def plan_markdown(plan: Plan) -> str:
@@ -96,7 +101,8 @@ def _plain_lines(item: Item, text: str, details: list[str]) -> str:
         line += " (" + " · ".join(marks) + ")"
     rows = [BULLET + line]
     rows += [
-        f"{DETAIL_INDENT}{d.label}: {_quote(value, d.quoted)}"
+        f"{DETAIL_INDENT}{d.label}: {WORKER_NOTE + ' ' if d.worker_note else ''}"
+        f"{_quote(value, d.quoted)}"
         for d, value in zip(item.details, details, strict=True)
     ]
     return "\n".join(rows)

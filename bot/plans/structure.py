@@ -5,9 +5,13 @@ intro and the sections UK plans use (PRSB "About Me" and the Personalised Care a
 with headings written for whoever the plan belongs to. Renderers (Markdown, chat messages, PDF,
 JSON, FHIR) only lay the plan out; every decision about what goes in it is made here:
 
-* only confirmed and achieved outcomes; proposed, changed and dropped ones are left out;
+* only confirmed and achieved outcomes; proposed, changed and dropped ones are left out
+  (a changed outcome keeps its place in "Progress", so its reviews are not lost);
 * the person's own words are marked ``quoted``; a worker's notes are marked ``worker_note``;
 * text is tidied (whitespace, control characters, wrapping quotes) but never reworded;
+* reviews give each outcome a progress line (ratings over time, the latest narrative, what
+  helped, what got in the way, anything unexpected) and a "Progress so far" section whose items
+  carry the ratings, for a chart;
 * empty sections are left out, and the review date is three months after the plan is made.
 """
 
@@ -17,7 +21,7 @@ import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal, cast
 
 Role = Literal["self", "carer", "worker"]
@@ -28,13 +32,15 @@ SectionKey = Literal[
     "people",
     "support_style",
     "helps",
+    "contributions",
     "hinders",
     "services",
+    "progress",
     "review",
 ]
 ItemKind = Literal[
-    "outcome", "strength", "person", "support_style", "action", "help", "hinder", "service",
-    "review",
+    "outcome", "strength", "person", "support_style", "action", "help", "contribution", "hinder",
+    "service", "progress", "review",
 ]  # fmt: skip
 
 SECTION_ORDER: tuple[SectionKey, ...] = (
@@ -44,13 +50,25 @@ SECTION_ORDER: tuple[SectionKey, ...] = (
     "people",
     "support_style",
     "helps",
+    "contributions",
     "hinders",
     "services",
+    "progress",
     "review",
 )
 REVIEW_MONTHS = 3
 SHOWN_STATUSES = frozenset({"confirmed", "achieved"})
+# Outcomes whose reviews are shown under "Progress": a changed outcome is no longer in the plan
+# (its new words are still to be agreed) but how it went stays on record.
+PROGRESS_STATUSES = frozenset({"confirmed", "achieved", "changed"})
 STILL_TO_TALK_ABOUT = "still to talk about"
+RATING_SCALE = 10
+OVERALL = "Overall"  # the progress item for reviews not tied to one outcome
+DECISIONS: dict[str, str] = {
+    "keep": "keep going as planned",
+    "change": "change the plan",
+    "drop": "stop working on this",
+}
 
 DOMAIN_LABELS: dict[str, str] = {
     "feeling_safe": "Feeling safe",
@@ -80,6 +98,15 @@ class Detail:
     label: str
     text: str
     quoted: bool = False  # the person's own words: shown in curly quotes
+    worker_note: bool = False  # a worker's words (e.g. a worker's review), marked apart
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One "how close" rating from a review: 1 (far off) to 10 (there)."""
+
+    value: int
+    at: date | None = None
 
 
 @dataclass(frozen=True)
@@ -92,8 +119,9 @@ class Item:
     worker_note: bool = False  # a worker's words about the person, marked apart
     tag: str | None = None  # a small human label: the outcome group, e.g. "Seeing people"
     domain: str | None = None  # outcomes: the domain code behind ``tag``
-    status: str | None = None  # outcomes: "confirmed" or "achieved"
+    status: str | None = None  # outcomes: "confirmed" or "achieved" (progress: or "changed")
     details: tuple[Detail, ...] = ()
+    ratings: tuple[Rating, ...] = ()  # progress: every rating, oldest first (for a chart)
 
     @property
     def achieved(self) -> bool:
@@ -178,6 +206,8 @@ _HEADINGS: dict[SectionKey, str] = {
     "helps": "What will help, and who",
     "hinders": "What gets in the way",
     "services": "Services {subj} asked about, and what each is for",
+    "contributions": "{Poss} own contribution",
+    "progress": "Progress so far",
     "review": "Review date",
 }
 _TITLES: dict[str, str] = {
@@ -240,6 +270,12 @@ def _clean(value: object) -> str:
     return text
 
 
+def tidy(value: object) -> str:
+    """Text from the record as every export shows it: whitespace and control characters tidied,
+    wrapping quotes removed, words unchanged ("" for anything that is not text)."""
+    return _clean(value)
+
+
 def _unique(values: Iterable[object]) -> list[str]:
     """Tidied, non-empty, without repeats (ignoring case), in order."""
     seen: set[str] = set()
@@ -265,13 +301,14 @@ def _strings(value: object) -> list[str]:
 # --- building --------------------------------------------------------------------------------
 
 
-def _outcome_item(outcome: dict) -> Item | None:
+def _outcome_item(outcome: dict, progress: tuple[Detail, ...] = ()) -> Item | None:
     statement = _clean(outcome.get("statement"))
     if not statement or outcome.get("status") not in SHOWN_STATUSES:
         return None
-    own = outcome.get("voice", "own") != "worker"
+    own = _own(outcome)
     why = _clean(outcome.get("why"))
     code = _clean(outcome.get("domain")) or None
+    details = (Detail("Why it matters", why, quoted=own),) if why else ()
     return Item(
         kind="outcome",
         text=statement,
@@ -280,8 +317,164 @@ def _outcome_item(outcome: dict) -> Item | None:
         tag=domain_label(code),
         domain=code,
         status=outcome["status"],
-        details=(Detail("Why it matters", why, quoted=own),) if why else (),
+        details=details + progress,
     )
+
+
+def _own(outcome: dict) -> bool:
+    return outcome.get("voice", "own") != "worker"
+
+
+# --- reviews ---------------------------------------------------------------------------------
+
+
+def parse_when(value: object) -> date | None:
+    """The day of an ISO date or date-time string (``None`` if absent or unreadable)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            return None
+
+
+def _rating(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = int(value)
+    return number if 1 <= number <= RATING_SCALE and number == value else None
+
+
+def rating_line(ratings: Iterable[Rating]) -> str:
+    """Ratings over time, oldest first: "4 → 7 out of 10" (long runs keep the first and the
+    last four: "2 → … → 5 → 6 → 6 → 8 out of 10")."""
+    values = [str(r.value) for r in ratings]
+    if not values:
+        return ""
+    if len(values) > 6:
+        values = [values[0], "…", *values[-4:]]
+    return " → ".join(values) + f" out of {RATING_SCALE}"
+
+
+def _reviews_by_outcome(record: dict) -> dict[str | None, list[dict]]:
+    """Reviews grouped by the outcome's words (casefolded; ``None``: not about one outcome),
+    oldest first. Reviews without a readable date keep their place after dated ones."""
+    indexed = list(enumerate(_dicts(record.get("reviews"))))
+    indexed.sort(key=lambda pair: (parse_when(pair[1].get("at")) or date.max, pair[0]))
+    grouped: dict[str | None, list[dict]] = {}
+    for _, review in indexed:
+        key = _clean(review.get("outcome")).casefold() or None
+        grouped.setdefault(key, []).append(review)
+    return grouped
+
+
+def _ratings(reviews: list[dict]) -> tuple[Rating, ...]:
+    return tuple(
+        Rating(value, parse_when(r.get("at")))
+        for r in reviews
+        if (value := _rating(r.get("rating"))) is not None
+    )
+
+
+def _latest_detail(reviews: list[dict], key: str, label: str) -> Detail | None:
+    """The latest review's words for ``key``: the person's in quotes, a worker's marked."""
+    for review in reversed(reviews):
+        text = _clean(review.get(key))
+        if text:
+            worker = review.get("reviewer") == "worker"
+            return Detail(label, text, quoted=not worker, worker_note=worker)
+    return None
+
+
+def _progress_details(reviews: list[dict]) -> tuple[Detail, ...]:
+    """The progress line under an outcome: how close (over time) and the latest words."""
+    details: list[Detail] = []
+    line = rating_line(_ratings(reviews))
+    if line:
+        details.append(Detail("How close", line))
+    for key, label in (
+        ("narrative", "How it's going"),
+        ("helped", "What helped"),
+        ("hindered", "What got in the way"),
+        ("unintended", "Anything unexpected"),
+    ):
+        detail = _latest_detail(reviews, key, label)
+        if detail:
+            details.append(detail)
+    return tuple(details)
+
+
+def _reviewed(reviews: list[dict]) -> Detail:
+    count = len(reviews)
+    times = "once" if count == 1 else "twice" if count == 2 else f"{count} times"
+    last = next((d for r in reversed(reviews) if (d := parse_when(r.get("at")))), None)
+    return Detail("Reviewed", f"{times}, last on {plain_date(last)}" if last else times)
+
+
+def _progress_summary(reviews: list[dict], status: str | None) -> tuple[Detail, ...]:
+    """The "Progress so far" lines for one outcome: ratings, last review, what was decided."""
+    details: list[Detail] = []
+    line = rating_line(_ratings(reviews))
+    if line:
+        details.append(Detail("How close", line))
+    details.append(_reviewed(reviews))
+    decision = next(
+        (DECISIONS[d] for r in reversed(reviews) if (d := r.get("decision")) in DECISIONS), None
+    )
+    if status == "changed":
+        decision = DECISIONS["change"]
+    elif status == "achieved":
+        decision = None  # the item is marked achieved already
+    if decision:
+        details.append(Detail("Next", decision))
+    return tuple(details)
+
+
+def _progress_items(
+    outcomes: list[dict], reviews: dict[str | None, list[dict]]
+) -> tuple[Item, ...]:
+    items: list[Item] = []
+    seen: set[str] = set()
+    for outcome in outcomes:
+        statement = _clean(outcome.get("statement"))
+        key = statement.casefold()
+        status = outcome.get("status")
+        if not statement or key in seen or status not in PROGRESS_STATUSES:
+            continue
+        seen.add(key)
+        found = reviews.get(key)
+        if not found:
+            continue
+        own = _own(outcome)
+        code = _clean(outcome.get("domain")) or None
+        items.append(
+            Item(
+                kind="progress",
+                text=statement,
+                quoted=own,
+                worker_note=not own,
+                tag=domain_label(code),
+                domain=code,
+                status=status,
+                details=_progress_summary(found, status),
+                ratings=_ratings(found),
+            )
+        )
+    general = reviews.get(None)
+    if general:
+        details = (*_progress_details(general), _reviewed(general))
+        items.append(
+            Item(kind="progress", text=OVERALL, details=details, ratings=_ratings(general))
+        )
+    return tuple(items)
 
 
 def _towards(for_outcome: object, outcomes: dict[str, Item], label: str) -> Detail | None:
@@ -344,8 +537,11 @@ def build_plan(record: dict, *, created: date | None = None) -> Plan:
     mine: list[Item] = []
     cared_for: list[Item] = []
     shown: dict[str, Item] = {}
-    for outcome in _dicts(record.get("outcomes")):
-        item = _outcome_item(outcome)
+    outcomes = _dicts(record.get("outcomes"))
+    reviews = _reviews_by_outcome(record)
+    for outcome in outcomes:
+        found = reviews.get(_clean(outcome.get("statement")).casefold())
+        item = _outcome_item(outcome, _progress_details(found) if found else ())
         if item is None or item.text.casefold() in shown:
             continue
         shown[item.text.casefold()] = item
@@ -360,8 +556,10 @@ def build_plan(record: dict, *, created: date | None = None) -> Plan:
         "people": _simple("person", record.get("people")),
         "support_style": _simple("support_style", record.get("support_style")),
         "helps": tuple(a for a in actions if a) + _simple("help", record.get("helps")),
+        "contributions": _simple("contribution", record.get("contributions")),
         "hinders": _simple("hinder", record.get("hinders")),
         "services": tuple(s for s in services if s),
+        "progress": _progress_items(outcomes, reviews),
     }
     sections = [
         Section(key, heading_for(key, role, pronoun), items[key])
@@ -394,7 +592,11 @@ __all__ = [
     "Detail",
     "Item",
     "ItemKind",
+    "OVERALL",
+    "PROGRESS_STATUSES",
     "Plan",
+    "RATING_SCALE",
+    "Rating",
     "Role",
     "Section",
     "SectionKey",
@@ -403,5 +605,8 @@ __all__ = [
     "domain_label",
     "heading_for",
     "join_names",
+    "parse_when",
     "plain_date",
+    "rating_line",
+    "tidy",
 ]

@@ -281,6 +281,8 @@ def test_plan_inside_a_question_is_shown_then_the_question_is_asked_again(db) ->
     assert result == {"answer": None}
     shown = " ".join(m["plan"] for m in dispatcher.messages if m.get("response") == "utter_plan")
     assert "I'd like to cook my own dinner" in shown
+    [pdf] = [document_in(m) for m in dispatcher.messages if document_in(m)]
+    assert pdf[0] == "my-plan.pdf" and pdf[1].startswith(b"%PDF")
 
 
 # --- the person's data outside a question ------------------------------------------------------

@@ -125,9 +125,12 @@ def test_whole_journey_over_telegram(bot, telegram: FakeBotApi) -> None:
     assert "When: on Tuesdays" in shown
     assert all(len(message["text"]) <= 600 for message in plan)
 
+    [pdf] = telegram.wait_for_calls("sendDocument", 1)
+    assert pdf["document"]["filename"] == "my-plan.pdf" and pdf["document"]["size"] > 1000
+
     data_note = chat.type("/mydata", 1)[0]
     assert "everything I keep" in data_note["text"]
-    [document] = telegram.wait_for_calls("sendDocument", 1)
+    document = telegram.wait_for_calls("sendDocument", 2)[-1]
     assert document["document"]["filename"].endswith(".json")
     assert "walk to the shop on my own" in document["document"]["content"]
 

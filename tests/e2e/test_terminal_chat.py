@@ -44,6 +44,8 @@ def test_a_journey_in_the_terminal_is_stored_and_erased_on_request(bot) -> None:
     assert "painting" in outcome["statement"]
     assert outcome["why"] == "It's the one thing that calms me down"
     assert record["actions"][0]["who"] == ["my niece"]
+    pdf = bot.settings.var_dir / "downloads" / "my-plan.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")  # /plan also gives the plan as a PDF
     saved = bot.settings.var_dir / "downloads" / "my-outcomes-coach-data.json"
     held = json.loads(saved.read_text())
     assert held["record"]["outcomes"][0]["statement"] == outcome["statement"]

@@ -90,7 +90,7 @@ def test_document_has_title_intro_and_one_h2_per_section_in_order() -> None:
 def test_document_renders_as_lists_under_headings() -> None:
     rendered = MD.render(plan_markdown(plan_for(full_record())))
     assert rendered.count("<h1>") == 1
-    assert rendered.count("<h2>") == 8
+    assert rendered.count("<h2>") == 9
     assert "<h2>Review date</h2>\n<ul>\n<li>28 February 2027</li>" in rendered
 
 

@@ -63,6 +63,7 @@ def full_record(**fields: object) -> dict:
         support_style=["Write things down for me"],
         people=["my daughter Sarah"],
         helps=["my neighbour pops in"],
+        contributions=["My son does the big shop on Saturdays"],
         strengths=["I was a nurse for thirty years"],
         actions=[
             {
@@ -104,6 +105,7 @@ def test_sections_come_in_plan_order_whatever_the_record_order() -> None:
         "people",
         "support_style",
         "helps",
+        "contributions",
         "hinders",
         "services",
         "review",
@@ -119,6 +121,7 @@ def test_self_headings_are_first_person() -> None:
         "People important to me",
         "How I like to be supported and communicated with",
         "What will help, and who",
+        "My own contribution",
         "What gets in the way",
         "Services I asked about, and what each is for",
         "Review date",
@@ -128,13 +131,14 @@ def test_self_headings_are_first_person() -> None:
 
 
 @pytest.mark.parametrize(
-    "emptied", ["strengths", "people", "support_style", "hinders", "services", "outcomes"]
+    "emptied",
+    ["strengths", "people", "support_style", "contributions", "hinders", "services", "outcomes"],
 )
 def test_an_empty_part_of_the_record_leaves_its_section_out(emptied: str) -> None:
     plan = build_plan(full_record() | {emptied: []}, created=CREATED)
     gone = {"outcomes": "what_matters"}.get(emptied, emptied)
     assert gone not in keys(plan)
-    assert len(plan.sections) == 7
+    assert len(plan.sections) == 8
     assert all(section.items for section in plan.sections)
 
 
