@@ -77,8 +77,7 @@ def my_data(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         return
     dispatcher.utter_message(
         response="utter_my_data",
-        outcomes=len(record["outcomes"]),
-        answers=len(record["answers"]),
+        summary=data_summary(record),
     )
     held_data = {
         "record": record,
@@ -89,6 +88,29 @@ def my_data(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         json_message=document_payload(
             "my-outcomes-coach-data.json", json.dumps(held_data, ensure_ascii=False, indent=2)
         )
+    )
+
+
+def data_summary(record: dict) -> str:
+    """A short, readable account of what is kept about the person, for /mydata."""
+    count = len(record["outcomes"])
+    things = "1 thing that matters" if count == 1 else f"{count} things that matter"
+    answers = len(record["answers"])
+    parts = [
+        f"Here's everything I keep about you, under a made-up id: {things} to you, "
+        f"{answers} answer{'' if answers == 1 else 's'} in your own words",
+    ]
+    if record["reviews"]:
+        parts.append(f"{len(record['reviews'])} look{'s' if len(record['reviews']) > 1 else ''}"
+                     " back at how things are going")  # fmt: skip
+    uses = sum(len(share["uses"]) for share in record["shares"])
+    if record["shares"]:
+        opened = "never opened" if not uses else f"opened {uses} time{'' if uses == 1 else 's'}"
+        parts.append(f"{len(record['shares'])} share code{'s' if len(record['shares']) > 1 else ''}"
+                     f" ({opened})")  # fmt: skip
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return (
+        f"{listed}. The file below has all of it, with our conversation. Type /delete to erase it."
     )
 
 

@@ -337,3 +337,15 @@ def test_consent_resets_who_is_speaking(db, dispatcher) -> None:
         dispatcher, make_tracker("again", slots={"role": "carer"}), {}
     )
     assert SlotSet("role", None) in events and SlotSet("whom", "you") in events
+
+
+def test_the_data_summary_says_what_is_kept_in_plain_words() -> None:
+    from bot.actions.data import data_summary
+
+    record = {"outcomes": [{}], "answers": [{}, {}], "reviews": [],
+              "shares": [{"uses": [{}, {}]}]}  # fmt: skip
+    summary = data_summary(record)
+    assert summary.startswith("Here's everything I keep about you")
+    assert "1 thing that matters" in summary and "2 answers" in summary
+    assert "1 share code (opened 2 times)" in summary
+    assert len(summary) <= 600 and summary.count("?") == 0
