@@ -46,7 +46,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
     """Environment for the Rasa process: endpoints.yml reads these variables."""
     env = dict(os.environ)
     env.setdefault("COACH_ACTION_URL", settings.action_url)
-    env.setdefault("COACH_TRACKER_URL", settings.tracker_url)
+    env["COACH_TRACKER_URL"] = settings.tracker_url  # where the front ends erase, too
     # No phoning home: Rasa's telemetry would try the network.
     env["RASA_TELEMETRY_ENABLED"] = "false"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -204,11 +204,32 @@ def start_rasa(settings: Settings, servers: Servers, model: Path | None = None) 
         "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
         "--credentials", str(PROJECT_ROOT / "credentials.yml"),
     ]  # fmt: skip
-    if "COACH_TRACKER_URL" not in os.environ:
+    if settings.tracker_url == f"sqlite:///{settings.tracker_db}":
         _private_file(settings.tracker_db)
+    prepare_tracker_database(settings)
     path = _log_file(settings, "rasa")
     servers.logs["rasa"] = path
     servers.processes["rasa"] = _spawn("rasa", command, rasa_environment(settings), path)
+
+
+def prepare_tracker_database(settings: Settings) -> None:
+    """Create a missing PostgreSQL tracker database: Rasa would retry it every 5 s forever."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.trackers import ensure_tracker_database, tracker_url  # loads SQLAlchemy
+
+    try:
+        if ensure_tracker_database(settings):
+            log.info("tracker_database_created")
+    except SQLAlchemyError as error:
+        from sqlalchemy.engine import make_url
+
+        name = make_url(tracker_url(settings)).database
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise StartupError(
+            f"Could not prepare Rasa's tracker database {name!r} ({reason}). Create it on the "
+            "PostgreSQL server (the login needs CREATEDB to do it here), or set COACH_TRACKER_URL."
+        ) from None
 
 
 def start_telegram(settings: Settings, servers: Servers) -> None:

@@ -1,7 +1,9 @@
-"""Shared fixtures: an isolated var/ directory, a migrated SQLite record, tracker builder."""
+"""Shared fixtures: an isolated var/ directory, a migrated record on SQLite and on PostgreSQL,
+a throwaway PostgreSQL server, and a tracker builder."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import get_settings
 from bot.store.migrate import upgrade
 from bot.store.session import session_factory
+from tests.postgres import PostgresServer, PostgresUnavailable, start_postgres
+
+BACKENDS = ["sqlite", "postgresql"]
+RECORD_DATABASE = "coach_record"
+_database_numbers = itertools.count(1)
 
 
 @pytest.fixture
@@ -22,20 +29,79 @@ def var_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     var = tmp_path / "var"
     monkeypatch.setenv("COACH_VAR_DIR", str(var))
     monkeypatch.setenv("COACH_SECRET", "test-secret-not-for-production")
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    for name in ("DATABASE_URL", "COACH_TRACKER_URL", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
     return var
 
 
-@pytest.fixture
-def db(var_dir: Path) -> Iterator[sessionmaker[Session]]:
-    """A migrated SQLite record in the temporary var/ directory."""
-    url = get_settings().database_url
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the run, started when a test first needs it.
+
+    Missing binaries fail the tests that need it (with how to install them); never a skip.
+    """
+    try:
+        server = start_postgres()
+    except PostgresUnavailable as error:
+        pytest.fail(f"PostgreSQL is needed for this test: {error}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_record(postgres: PostgresServer) -> str:
+    """A PostgreSQL database brought to the newest schema once, emptied after each test."""
+    url = postgres.create_database(RECORD_DATABASE)
     upgrade(url)
-    factory = session_factory(url)
-    yield factory
-    factory.kw["bind"].dispose()
+    return url
+
+
+def _forget_engines(url: str) -> None:
+    """Close the pooled connections of the cached session factory, and empty the cache."""
+    session_factory(url).kw["bind"].dispose()
     session_factory.cache_clear()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(
+    request: pytest.FixtureRequest, var_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """``DATABASE_URL`` of an empty, unmigrated database: a SQLite file or PostgreSQL."""
+    if request.param == "sqlite":
+        url = get_settings().database_url
+        yield url
+        _forget_engines(url)
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        name = f"empty_{next(_database_numbers)}"
+        url = server.create_database(name)
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield url
+        _forget_engines(url)
+        server.drop_database(name)  # also ends connections a test left open
+
+
+@pytest.fixture(params=BACKENDS)
+def db(
+    request: pytest.FixtureRequest, var_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[sessionmaker[Session]]:
+    """A migrated, empty record: a SQLite file in the temporary var/, or the PostgreSQL
+    record database (emptied again afterwards: TRUNCATE takes a fraction of the time of a
+    new database). ``DATABASE_URL`` names it, so code reading the settings finds it too."""
+    if request.param == "sqlite":
+        url = get_settings().database_url
+        upgrade(url)
+        yield session_factory(url)
+        _forget_engines(url)
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        url = request.getfixturevalue("postgres_record")
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield session_factory(url)
+        _forget_engines(url)
+        server.empty_tables(RECORD_DATABASE)
 
 
 @pytest.fixture

@@ -28,6 +28,11 @@ REVIEW_SLOTS = (
     "review_decision",
 )
 REVIEWABLE = ("confirmed", "changed")
+DECISION_REPLIES = {
+    "keep": "utter_review_keep",
+    "change": "utter_review_change",
+    "drop": "utter_review_drop",
+}
 
 
 def _to_review(session, key: str) -> list[tuple[int, str]]:
@@ -176,7 +181,7 @@ class ValidateReviewForm(FormValidationAction):
                 if item[0] > int(tracker.get_slot("review_outcome_id"))
             ]
         log_event("review", tracker, decision=decision, rated=given["review_rating"] is not None)
-        dispatcher.utter_message(response=f"utter_review_{decision}")
+        dispatcher.utter_message(response=DECISION_REPLIES[decision])
         if not remaining:
             return {"review_decision": decision, "requested_slot": None}
         outcome_id, statement = remaining[0]

@@ -6,8 +6,11 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from bot.config import ensure_private_dir
 
@@ -44,3 +47,41 @@ def make_engine(url: str) -> Engine:
 def session_factory(url: str) -> sessionmaker[Session]:
     """One sessionmaker per database URL per process; callers open ``with f.begin()``."""
     return sessionmaker(make_engine(url), expire_on_commit=False)
+
+
+def is_postgresql(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def ensure_database(url: str, via: str | None = None) -> bool:
+    """Create the PostgreSQL database that ``url`` names unless it exists; True if created.
+
+    The connection goes through another database on the same server, ``via`` (by default
+    the server's ``postgres`` maintenance database), since the one named may not exist yet.
+    The login in ``url`` needs the CREATEDB privilege the first time. Not PostgreSQL: no-op.
+    """
+    target = make_url(url)
+    if target.get_backend_name() != "postgresql" or not target.database:
+        return False
+    through = make_url(via) if via else target.set(database="postgres")
+    engine = create_engine(
+        through.set(drivername="postgresql+psycopg"),
+        isolation_level="AUTOCOMMIT",  # CREATE DATABASE cannot run inside a transaction
+        poolclass=NullPool,
+    )
+    exists = text("SELECT 1 FROM pg_database WHERE datname = :name")
+    try:
+        with engine.connect() as connection:
+            if connection.execute(exists, {"name": target.database}).first():
+                return False
+            quoted = engine.dialect.identifier_preparer.quote_identifier(target.database)
+            try:
+                connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+            except DBAPIError:
+                # Another process (a second replica starting) may have just created it.
+                if connection.execute(exists, {"name": target.database}).first():
+                    return False
+                raise
+            return True
+    finally:
+        engine.dispose()

@@ -12,20 +12,40 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, MetaData, Table, delete, inspect, select
+from sqlalchemy.engine import make_url
 
 from bot.config import Settings
-from bot.store.session import make_engine
+from bot.store.session import ensure_database, is_postgresql, make_engine
 
 EVENTS_TABLE = "events"
 
 
 def tracker_url(settings: Settings) -> str:
     """The tracker store's URL, in a form this environment's SQLAlchemy can open."""
-    url = settings.tracker_url
+    url = make_url(settings.tracker_url)
     # Rasa's venv talks to PostgreSQL through psycopg2; this one has psycopg 3.
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return url
+    if url.get_backend_name() == "postgresql":
+        return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return settings.tracker_url
+
+
+def ensure_tracker_database(settings: Settings) -> bool:
+    """Create the PostgreSQL tracker database if it is missing (before Rasa starts).
+
+    Rasa's SQL tracker store creates its tables but not a database given by URL: it retries
+    a missing one every 5 s forever. Connects through the record's database when that is on
+    the same server with the same login (the tracker URL derived from ``DATABASE_URL``),
+    else through the server's ``postgres`` database. Returns whether a database was created.
+    """
+    url = make_url(tracker_url(settings))
+    if url.get_backend_name() != "postgresql":
+        return False
+    via = None
+    if is_postgresql(settings.database_url):
+        record = make_url(settings.database_url)
+        if (record.host, record.port, record.username) == (url.host, url.port, url.username):
+            via = settings.database_url
+    return ensure_database(url.render_as_string(hide_password=False), via=via)
 
 
 @contextmanager

@@ -17,19 +17,28 @@ from bot.store.session import make_engine, session_factory
 def test_migrations_create_the_schema_in_a_private_file(var_dir: Path) -> None:
     url = get_settings().database_url
     upgrade(url)
-    assert current_revision(url) == "0005"
+    assert current_revision(url) == "0006"
     db_file = var_dir / "coach.db"
     assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(var_dir.stat().st_mode) == 0o700
-    tables = set(inspect(make_engine(url)).get_table_names())
+
+
+def test_migrations_create_the_whole_schema(empty_database_url: str) -> None:
+    url = empty_database_url
+    upgrade(url)
+    assert current_revision(url) == "0006"
+    engine = make_engine(url)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
     assert {"person", "conversation", "answer", "outcome", "alembic_version"} <= tables
+    assert {"review", "share_grant", "share_use", "outcome_event"} <= tables
 
 
-def test_upgrade_twice_is_harmless(var_dir: Path) -> None:
-    url = get_settings().database_url
+def test_upgrade_twice_is_harmless(empty_database_url: str) -> None:
+    url = empty_database_url
     upgrade(url)
     upgrade(url)
-    assert current_revision(url) == "0005"
+    assert current_revision(url) == "0006"
 
 
 def test_answers_are_numbered_in_order_and_kept_verbatim(db) -> None:
@@ -145,24 +154,27 @@ def test_services_are_linked_to_the_outcome_they_serve(db) -> None:
     assert record["risk_flag"] is True
 
 
-def test_migration_0002_keeps_existing_records(var_dir) -> None:
-    url = get_settings().database_url
+def test_migration_0002_keeps_existing_records(empty_database_url: str) -> None:
+    url = empty_database_url
     upgrade(url, "0001")
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO person (pseudonym, role, created_at) VALUES ('old', 'self', '2026-01-01')"
         )
+    engine.dispose()
     upgrade(url)
-    assert current_revision(url) == "0005"
+    assert current_revision(url) == "0006"
 
     with session_factory(url).begin() as session:
         assert repo.get_person(session, "old") is not None
         assert repo.record_as_dict(session, "old")["services"] == []
 
 
-def test_migration_0004_keeps_outcomes_and_marks_them_as_own_words(var_dir) -> None:
-    url = f"sqlite:///{var_dir / 'old.db'}"
+def test_migration_0004_keeps_outcomes_and_marks_them_as_own_words(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
     upgrade(url, "0003")
     engine = make_engine(url)
     with engine.begin() as connection:
@@ -281,8 +293,10 @@ def test_every_use_of_a_share_code_is_logged_for_the_person_to_see(db) -> None:
     assert code not in str(share)
 
 
-def test_migration_0005_starts_the_history_of_existing_outcomes(var_dir) -> None:
-    url = f"sqlite:///{var_dir / 'old5.db'}"
+def test_migration_0005_starts_the_history_of_existing_outcomes(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
     upgrade(url, "0004")
     engine = make_engine(url)
     with engine.begin() as connection:

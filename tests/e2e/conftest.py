@@ -1,7 +1,10 @@
 """Session fixture: the real action server and Rasa server, started as `coach serve` does.
 
 Everything runs on loopback with free ports and a temporary var/ directory, so the
-developer's own servers and records are never touched.
+developer's own servers and records are never touched. The fixture runs twice: once on
+SQLite files (the one-machine default) and once with ``DATABASE_URL`` on the tests' own
+PostgreSQL server, where Rasa's tracker store follows the record (a database of its own on
+the same server), so every end-to-end test runs on both.
 """
 
 from __future__ import annotations
@@ -9,10 +12,10 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,7 @@ import pytest
 from bot.config import PROJECT_ROOT, Settings, get_settings
 from bot.runtime import Servers, model_path, running_servers, train
 from bot.store.people import rasa_sender_id
+from bot.store.trackers import conversation_events
 
 
 def free_port() -> int:
@@ -37,6 +41,7 @@ class Bot:
     settings: Settings
     servers: Servers
     env: dict[str, str]
+    backend: str  # where the record and Rasa's tracker store live: "sqlite" or "postgresql"
 
     def say(self, sender: str, message: str) -> list[dict]:
         response = httpx.post(
@@ -70,19 +75,34 @@ class Bot:
 
     def tracker_events(self, sender: str) -> list[dict]:
         """Events Rasa stored for a sender, read straight from its SQL tracker store."""
-        with sqlite3.connect(self.settings.tracker_db) as connection:
-            rows = connection.execute(
-                "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
-            ).fetchall()
-        return [json.loads(row[0]) for row in rows]
+        return conversation_events(self.settings, sender)
 
     def logs(self) -> str:
         return "\n".join(Path(p).read_text(errors="replace") for p in self.servers.logs.values())
 
 
-@pytest.fixture(scope="session")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
-    var = tmp_path_factory.mktemp("e2e-var")
+E2E_DATABASE = "e2e_coach"
+# Variables the servers are started without (these would point them at other things), and
+# with (DATABASE_URL too, on PostgreSQL).
+UNSET = ("DATABASE_URL", "TELEGRAM_BOT_TOKEN", "COACH_TRACKER_URL", "COACH_RASA_URL")
+STARTED_WITH = (
+    "COACH_VAR_DIR",
+    "COACH_SECRET",
+    "COACH_RASA_PORT",
+    "COACH_ACTION_PORT",
+    "COACH_HOST",
+)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    """The running servers, on SQLite files or with everything on PostgreSQL.
+
+    With PostgreSQL only ``DATABASE_URL`` is given, as an operator would: the tracker store's
+    database (``e2e_coach_tracker``) is derived and created by ``running_servers``.
+    """
+    backend = request.param
+    var = tmp_path_factory.mktemp(f"e2e-var-{backend}")
     overrides = {
         "COACH_VAR_DIR": str(var),
         "COACH_SECRET": "e2e-secret",
@@ -90,13 +110,33 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
         "COACH_ACTION_PORT": str(free_port()),
         "COACH_HOST": "127.0.0.1",
     }
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in overrides.items():
-            patch.setenv(key, value)
-        for key in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN", "COACH_TRACKER_URL", "COACH_RASA_URL"):
-            patch.delenv(key, raising=False)
-        settings = get_settings()
-        train(settings)  # no-op when the model is current (make test trains first)
-        assert model_path().exists()
-        with running_servers(settings, timeout=180) as servers:
-            yield Bot(settings, servers, dict(os.environ))
+    if backend == "postgresql":
+        postgres = request.getfixturevalue("postgres")
+        overrides["DATABASE_URL"] = postgres.create_database(E2E_DATABASE)
+    with ExitStack() as stack:
+        # Set while the servers start, then restored: this fixture lives to the end of the
+        # run, and later tests must not inherit its database (``_bot_environment`` below
+        # gives the variables back to each test that uses the bot).
+        with pytest.MonkeyPatch.context() as patch:
+            for key in UNSET:
+                patch.delenv(key, raising=False)
+            for key, value in overrides.items():
+                patch.setenv(key, value)
+            settings, env = get_settings(), dict(os.environ)
+            train(settings)  # no-op when the model is current (make test trains first)
+            assert model_path().exists()
+            servers = stack.enter_context(running_servers(settings, timeout=180))
+        yield Bot(settings, servers, env, backend)
+
+
+@pytest.fixture(autouse=True)
+def _bot_environment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that uses the bot runs with the variables its servers were started with."""
+    if "bot" not in request.fixturenames:
+        return
+    bot: Bot = request.getfixturevalue("bot")
+    for key in (*UNSET, *STARTED_WITH):
+        if key in bot.env:
+            monkeypatch.setenv(key, bot.env[key])
+        else:
+            monkeypatch.delenv(key, raising=False)

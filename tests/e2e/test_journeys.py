@@ -166,8 +166,10 @@ def test_a_finished_journey_ends_with_the_summary_and_the_offers(bot) -> None:
     assert [b["payload"] for b in replies[-1]["buttons"]] == ["/plan", "/share"]
     summary = " ".join(r.get("text", "") for r in replies)
     assert "grandchildren" in summary
-    plan = bot.texts(sender, "/plan")
+    replies = bot.say(sender, "/plan")
+    plan = [r["text"] for r in replies if r.get("text")]
     assert plan[0].startswith("My support plan") and "Review date" in plan[-1]
+    assert replies[-1]["custom"]["document"]["filename"] == "my-plan.pdf"
     share = bot.texts(sender, "/share")[0]
     assert "Here's a code for your worker" in share
     assert bot.texts(sender, "/unshare")[0].startswith("Done. Your share codes are cancelled")
