@@ -22,7 +22,7 @@ from bot.actions.base import latest_intent, log_event, person_key, store
 from bot.coaching.answers import AnswerKind, assess_answer
 from bot.coaching.control import CHOICES, ENDING, Turn, interpret_turn
 from bot.coaching.corrections import correction
-from bot.coaching.plan_details import plan_details
+from bot.coaching.plan_details import own_contribution, plan_details
 from bot.coaching.questions import FIRST_TOPIC, next_topic, topic_question, whom
 from bot.coaching.reflect import NEUTRAL_REFLECTION
 from bot.coaching.risk import detect_risk, signposting
@@ -525,6 +525,15 @@ class ValidateTopicsForm(FormValidationAction):
                     where=details.where,
                     outcome_id=int(outcome_id) if outcome_id is not None else None,
                 )
+                if own_contribution(details):
+                    # What the person and their family will do themselves.
+                    repositories.add_help_or_hindrance(
+                        session,
+                        key,
+                        "ours",
+                        helps,
+                        outcome_id=int(outcome_id) if outcome_id is not None else None,
+                    )
         log_event("plan_action", tracker, who=len(details.who),
                   when=details.when is not None, where=details.where is not None)  # fmt: skip
         dispatcher.utter_message(response="utter_help_thanks")

@@ -47,6 +47,8 @@ _KIN = (
     "brother in law|sister in law|twin|twins|godson|goddaughter|godmother|godfather|"
     "other half|better half|hubby|missus|fella|folks|ex"
 )
+# Words for family, for modules that need to tell family from services.
+KIN = _KIN
 _FRIENDS = (
     "friend|friends|pal|pals|mate|mates|buddy|buddies|neighbour|neighbours|neighbor|"
     "neighbors|flatmate|housemate|lodger|sponsor|lads|lasses|girls|boys|ladies|gang|crowd|"

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.coaching.people import lower_determiner, people_spans
+from bot.coaching.people import KIN, lower_determiner, people_spans
 
 SELF = "me"
 
@@ -232,3 +232,13 @@ def plan_details(text: str) -> PlanDetails:
         when=text[when[0] : when[1]] if when else None,
         where=text[places[0][0] : places[0][1]] if places else None,
     )
+
+
+_FAMILY = re.compile(r"\b(?:my|our|his|her|their)\s+(?:\w+\s+)?(?:" + KIN + r")\b|^(?:mum|dad)$",
+                     re.IGNORECASE)  # fmt: skip
+
+
+def own_contribution(details: PlanDetails) -> bool:
+    """Whether the person or their family will do it themselves (the recording minimum's "the
+    person's and family's own contribution"), rather than a service or a professional."""
+    return any(who == SELF or _FAMILY.search(who) for who in details.who)

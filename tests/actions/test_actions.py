@@ -265,6 +265,7 @@ def test_what_could_help_is_stored_and_the_next_topic_follows(db) -> None:
     result, dispatcher = validate_help("My son could drive me on Saturdays", sender="ros", **slots)
     assert result["topic"] == "good_day" and result["outcome_help"] is None
     assert responses(dispatcher) == ["utter_help_thanks"]
+    assert record(db, "ros")["contributions"] == ["My son could drive me on Saturdays"]
     [action] = record(db, "ros")["actions"]
     assert action == {
         "what": "My son could drive me on Saturdays",

@@ -142,3 +142,19 @@ def test_fast() -> None:
     for i in range(200):
         plan_details(answer + str(i))
     assert (time.perf_counter() - started) / 200 < 0.001
+
+
+@pytest.mark.parametrize(
+    ("text", "ours"),
+    [
+        ("My son could drive me on Saturdays", True),
+        ("I could do it myself with a bit of practice", True),
+        ("my daughter and the GP", True),
+        ("a physio at the health centre", False),
+        ("someone from the council", False),
+    ],
+)
+def test_the_persons_and_familys_own_contribution_is_recognised(text, ours) -> None:
+    from bot.coaching.plan_details import own_contribution
+
+    assert own_contribution(plan_details(text)) is ours
