@@ -76,6 +76,7 @@ rasa-test: setup train ## Test stories (predictions only) with rasa test
 eval: setup train ## Evaluate: commands vs answers (NLU), statements and drafting on the dev sets
 	$(VENV)/bin/python -m bench.eval_nlu
 	$(VENV)/bin/python -m bench.eval_outcomes
+	$(VENV)/bin/python -m bench.eval_oars
 
 crossval: setup ## NLU cross-validation (control intents macro-F1)
 	$(VENV)/bin/python -m bench.eval_nlu --cross-validation

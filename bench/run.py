@@ -92,7 +92,13 @@ WARMUP_CONVERSATIONS = 2
 # then the form asks with action_ask_answer), an answer (validate_topics_form stores it and
 # drafts an outcome; action_ask_draft_reply shows it), confirm the draft (validate_topics_form
 # stores the decision; action_ask_answer asks the next topic's question).
-COACH_CYCLE = ("/start", "/affirm", "I'd like to get back to my garden", "/affirm")
+COACH_CYCLE = (
+    "/start",
+    "/affirm",
+    '/choose{"choice":"self"}',
+    "I'd like to get back to my garden",
+    "/affirm",
+)
 # The starter bot after bench's change: every greeting runs action_hello_world.
 STARTER_CYCLE = ("hello", "hello", "hello", "hello")
 STARTER_CUSTOM_REPLY = "Hello World!"
@@ -436,9 +442,10 @@ def render_report(results: dict[str, Any]) -> str:
             f"**Turn latency**: {turns} REST turns per level, with 1 and with 20 concurrent"
             " simulated people (asyncio + httpx on loopback, every POST timed, after a short"
             f" warm-up), {load}. Each person has a new sender id per conversation. This bot's"
-            f" conversation is {' → '.join(f'`{m}`' for m in COACH_CYCLE)}: the last three"
-            " turns run custom actions (consent and the first question; the form's validation"
-            " and the drafted outcome; confirming the draft), which write to the SQLite record."
+            f" conversation is {' → '.join(f'`{m}`' for m in COACH_CYCLE)}: the last four"
+            " turns run custom actions (consent; who the preparation is for and the first"
+            " question; the form's validation and the drafted outcome; confirming the draft),"
+            " which write to the SQLite record."
             " The starter bot says `hello` four times: `bench` enables its example"
             " `action_hello_world` and adds the rule `greet → action_hello_world`, so every turn"
             " runs a custom action. The first table counts the turns that ran a custom action"

@@ -301,3 +301,26 @@ from bot.worker_cli import web, worker_app  # noqa: E402
 
 app.add_typer(worker_app, name="worker")
 app.command()(web)
+
+
+@app.command()
+def code(
+    source: Annotated[
+        str, typer.Argument(help='JSON Lines of {"text", "prev"?}; - for stdin.')
+    ] = "-",
+) -> None:
+    """Code practitioner turns as OARS skills (JSON Lines in and out, one per line in)."""
+    from bot.coaching.oars import code_utterance
+
+    for line in _input_lines(source):
+        try:
+            item = json.loads(line) if line.strip() else {}
+            if not isinstance(item, dict):
+                raise ValueError("not a JSON object")
+        except ValueError:
+            _emit({"code": "other", "confidence": 0.0, "error": "not a JSON object"})
+            continue
+        text, prev = item.get("text"), item.get("prev")
+        coded = code_utterance(text if isinstance(text, str) else "",
+                               prev if isinstance(prev, str) else None)  # fmt: skip
+        _emit(coded.as_json())

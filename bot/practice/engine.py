@@ -56,8 +56,7 @@ _NUDGES: dict[str, tuple[str, ...]] = {
         "Closed questions get short answers — try 'tell me about…' or 'how…' instead.",
     ),
     "early_advice": (
-        "{name} doesn't feel heard yet, so ideas bounce off — try reflecting what you heard "
-        "first.",
+        "{name} doesn't feel heard yet, so ideas bounce off — try reflecting what you heard first.",
         "Advice this early meets resistance. Try a reflection of what {name} has told you, "
         "then let {name} lead on ideas.",
         "Hold the ideas for now: reflect what matters to {name} first, and the ideas can come "
@@ -144,29 +143,42 @@ def _candidates(persona: Persona, seed: int, bank: str) -> list[str]:
     rng = _rng(persona, seed, bank)
     rng.shuffle(variants)
     if bank == "closed":
+        # A short answer alone or with one plain fact after it, alternating, then the
+        # remaining pairings; the facts rotate so no fact comes twice in a row.
         facts = list(persona.bank("facts"))
         rng.shuffle(facts)
-        combined = [f"{s} {facts[(i + j) % len(facts)]}" for j in range(len(facts))
-                    for i, s in enumerate(variants)]  # fmt: skip
-        variants = [v for pair in zip(variants, combined, strict=False) for v in pair] + combined[
-            len(variants) :
+        pairs = [
+            f"{short} {facts[(i + j) % len(facts)]}"
+            for j in range(len(facts))
+            for i, short in enumerate(variants)
         ]
+        interleaved = [text for i, short in enumerate(variants) for text in (short, pairs[i])]
+        variants = interleaved + pairs[len(variants) :]
     fillers = list(persona.bank("filler"))
     rng.shuffle(fillers)
     padded = [f"{f} {v}" for f in fillers for v in variants]
     return variants + padded
 
 
-def _pick(state: Practice, bank: str, extra: str = "") -> str:
-    """The next unused text from a bank (with ``extra`` after it), never one said before."""
-    for candidate in _candidates(state.persona, state.seed, bank):
+def _pick(state: Practice, bank: str, extra: str = "") -> tuple[str, str]:
+    """The next unused text from a bank, and the whole reply with ``extra`` after it.
+
+    Neither the bank's text nor the whole reply may have been said before, so a lead-in
+    is not reused even in front of a different statement.
+    """
+    candidates = _candidates(state.persona, state.seed, bank)
+    for candidate in candidates:
+        text = f"{candidate} {extra}".strip()
+        if candidate not in state.used and text not in state.used:
+            return candidate, text
+    for candidate in candidates:
         text = f"{candidate} {extra}".strip()
         if text not in state.used:
-            return text
+            return candidate, text
     # Every variant and filler pairing used (hundreds of turns): number the repeat so the
     # words stay the persona's but the text is still new.
-    n = len(state.used)
-    return f"{_candidates(state.persona, state.seed, bank)[0]} {extra} ({n})".replace("  ", " ")
+    text = f"{candidates[0]} {extra}".strip() + f" ({len(state.used)})"
+    return candidates[0], text
 
 
 def _qualifies(state: Practice, outcome_id: str, text: str, code: str, found: tuple) -> int:
@@ -245,33 +257,31 @@ def respond(state: Practice, trainee_text: str, code: str) -> tuple[Practice, Pe
         best = max(unsaid, key=lambda o: (progress.get(o, 0), -unsaid.index(o)))
         progress[best] = progress.get(best, 0) + 1
         touched.append(best)
-    ready = [
-        o for o in unsaid if o in touched and progress.get(o, 0) >= persona.outcome(o).turns
-    ]
+    ready = [o for o in unsaid if o in touched and progress.get(o, 0) >= persona.outcome(o).turns]
     revealed = tuple(ready[:1])
 
     # 3. Words.
     if revealed:
         statement = persona.outcome(revealed[0]).statement
-        text = _pick(state, "warm" if code == "affirmation" else "reveal", statement)
+        bank, extra = ("warm" if code == "affirmation" else "reveal"), statement
     elif code == "closed_question":
-        text = _pick(state, "closed")
+        bank, extra = "closed", ""
     elif code == "advice":
-        text = _pick(state, "resist" if resisted else "acknowledge")
+        bank, extra = ("resist" if resisted else "acknowledge"), ""
     elif code == "giving_information":
-        text = _pick(state, "acknowledge")
+        bank, extra = "acknowledge", ""
     elif code == "affirmation":
-        text = _pick(state, "warm" if found else "filler")
+        bank, extra = ("warm" if found else "filler"), ""
     elif code == "summary":
-        text = _pick(state, "summary")
+        bank, extra = "summary", ""
     elif code in GOOD_CODES:
-        hint = next((h for o in touched if (h := _unused_hint(state, o))), None)
-        if hint:
-            text = hint
-        else:
-            text = _pick(state, "guarded" if openness < 2 else "open")
+        bank, extra = ("guarded" if openness < 2 else "open"), ""
     else:
-        text = _pick(state, "filler")
+        bank, extra = "filler", ""
+    hint = None
+    if not revealed and code in GOOD_CODES and code != "summary":
+        hint = next((h for o in touched if (h := _unused_hint(state, o))), None)
+    part, text = (hint, hint) if hint else _pick(state, bank, extra)
 
     # 4. A nudge, only after a turn that could have gone better.
     nudge_key = _nudge(state, code, found, resisted) if state.nudges else None
@@ -298,7 +308,7 @@ def respond(state: Practice, trainee_text: str, code: str) -> tuple[Practice, Pe
         openness=openness,
         revealed=state.revealed + revealed,
         progress=tuple(sorted(progress.items())),
-        used=state.used | {text},
+        used=state.used | {part, text},
         nudges_given=tuple(sorted(given.items())),
     )
     return new_state, PersonaReply(text=text, revealed=revealed, nudge=nudge)
