@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import AllSlotsReset, SlotSet
+from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import data
@@ -580,7 +580,7 @@ class ActionFinishTopics(Action):
         if stopped in ("risk", "deleted"):
             pass  # the signposting, or the confirmation of the erasure, was the reply
         elif stopped == "practice":
-            dispatcher.utter_message(response="utter_practice_not_ready")
+            pass  # practice mode follows: who to practise with
         elif stopped:
             dispatcher.utter_message(
                 response="utter_paused" if stopped == "pause" else "utter_stopped"
@@ -589,6 +589,8 @@ class ActionFinishTopics(Action):
             self._summarise(dispatcher, tracker, record)
         if stopped == "deleted":
             return [AllSlotsReset()]  # nothing of the person is kept, here either
+        if stopped == "practice":
+            return [SlotSet("form_stopped", None), FollowupAction("practice_form")]
         resets = [SlotSet(slot, None) for slot in (*TOPIC_SLOTS, "form_stopped")]
         # After a pause /resume carries on at the same topic, or at the next one if this
         # topic's outcome was already settled.

@@ -68,6 +68,9 @@ class Person(Base):
     reviews: Mapped[list[Review]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Review.id"
     )
+    practice_scores: Mapped[list[PracticeScore]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PracticeScore.id"
+    )
 
 
 class Conversation(Base):
@@ -273,3 +276,17 @@ class ShareUse(Base):
     who: Mapped[str | None] = mapped_column(Text)
 
     grant: Mapped[ShareGrant] = relationship(back_populates="uses")
+
+
+class PracticeScore(Base):
+    """The scorecard of one finished practice (for /progress), as JSON."""
+
+    __tablename__ = "practice_score"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    persona: Mapped[str] = mapped_column(String(32))
+    score: Mapped[str] = mapped_column(Text)  # outcomes-coach/practice-score@1
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="practice_scores")

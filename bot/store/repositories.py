@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +20,7 @@ from bot.store.models import (
     OutcomeEvent,
     Person,
     PlanAction,
+    PracticeScore,
     Review,
     ServiceRequest,
     ShareGrant,
@@ -475,6 +477,18 @@ def open_shared_plan(
     return grant.person.pseudonym
 
 
+def add_practice_score(session: Session, pseudonym: str, persona: str, score: dict) -> None:
+    """Keep a finished practice's scorecard (a JSON-able dict) for the trainee's progress."""
+    person = get_or_create_person(session, pseudonym)
+    person.practice_scores.append(PracticeScore(persona=persona, score=json.dumps(score)))
+
+
+def practice_scores(session: Session, pseudonym: str) -> list[dict]:
+    """The trainee's scorecards, oldest first."""
+    person = get_person(session, pseudonym)
+    return [] if person is None else [json.loads(s.score) for s in person.practice_scores]
+
+
 def erase_person(session: Session, pseudonym: str) -> bool:
     """Delete everything held about a person. Returns whether anything was held."""
     person = get_person(session, pseudonym)
@@ -507,6 +521,7 @@ def record_as_dict(session: Session, pseudonym: str) -> dict:
         "contributions": [],
         "reviews": [],
         "shares": [],
+        "practice": [],
         "risk_flag": False,
         "answers": [],
     }
@@ -571,6 +586,7 @@ def record_as_dict(session: Session, pseudonym: str) -> dict:
         for r in person.reviews
     ]
     # Codes themselves are never kept: when each was made, until when, and every use.
+    record["practice"] = [json.loads(s.score) for s in person.practice_scores]
     record["shares"] = [
         {
             "created": _iso(g.created_at),
@@ -601,7 +617,9 @@ __all__ = [
     "active_share_codes",
     "add_important_person",
     "add_plan_action",
+    "add_practice_score",
     "add_review",
+    "practice_scores",
     "conversation_ref",
     "listed_outcome_ids",
     "open_shared_plan",

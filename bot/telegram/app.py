@@ -86,6 +86,8 @@ COMMANDS = (
     BotCommand("delete", "Erase everything I keep about you"),
     BotCommand("restart", "Start again from the first question"),
     BotCommand("practice", "Practise conversation skills (for workers)"),
+    BotCommand("end", "End a practice and get your scorecard"),
+    BotCommand("progress", "How your practice is going over time"),
     BotCommand("stop", "Stop this conversation"),
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from rasa_sdk.events import AllSlotsReset, SlotSet
+from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import data
@@ -94,8 +94,11 @@ def test_practising_hands_over_and_ends_the_preparation(db) -> None:
     result, _ = validate("role", '/choose{"choice":"practice"}', choice="practice")
     assert result["form_stopped"] == "practice" and result["requested_slot"] is None
     finished = CollectingDispatcher()
-    ActionFinishTopics().run(finished, make_tracker(slots={"form_stopped": "practice"}), {})
-    assert responses(finished) == ["utter_practice_not_ready"]
+    events = ActionFinishTopics().run(
+        finished, make_tracker(slots={"form_stopped": "practice"}), {}
+    )
+    assert finished.messages == []
+    assert events[-1] == FollowupAction("practice_form")  # who to practise with comes next
 
 
 async def test_only_a_worker_is_asked_for_a_pronoun_and_confirm_only_when_needed() -> None:

@@ -17,7 +17,7 @@ from bot.store.session import make_engine, session_factory
 def test_migrations_create_the_schema_in_a_private_file(var_dir: Path) -> None:
     url = get_settings().database_url
     upgrade(url)
-    assert current_revision(url) == "0006"
+    assert current_revision(url) == "0007"
     db_file = var_dir / "coach.db"
     assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(var_dir.stat().st_mode) == 0o700
@@ -26,7 +26,7 @@ def test_migrations_create_the_schema_in_a_private_file(var_dir: Path) -> None:
 def test_migrations_create_the_whole_schema(empty_database_url: str) -> None:
     url = empty_database_url
     upgrade(url)
-    assert current_revision(url) == "0006"
+    assert current_revision(url) == "0007"
     engine = make_engine(url)
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
@@ -38,7 +38,7 @@ def test_upgrade_twice_is_harmless(empty_database_url: str) -> None:
     url = empty_database_url
     upgrade(url)
     upgrade(url)
-    assert current_revision(url) == "0006"
+    assert current_revision(url) == "0007"
 
 
 def test_answers_are_numbered_in_order_and_kept_verbatim(db) -> None:
@@ -164,7 +164,7 @@ def test_migration_0002_keeps_existing_records(empty_database_url: str) -> None:
         )
     engine.dispose()
     upgrade(url)
-    assert current_revision(url) == "0006"
+    assert current_revision(url) == "0007"
 
     with session_factory(url).begin() as session:
         assert repo.get_person(session, "old") is not None

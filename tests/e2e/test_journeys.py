@@ -245,3 +245,28 @@ def test_a_worker_erases_everything_on_the_persons_request_with_their_code(bot) 
         env=bot.env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
     )  # fmt: skip
     assert again.returncode == 1  # the code went with the record
+
+
+def test_a_trainee_practises_with_iris_and_gets_a_scorecard_and_progress(bot) -> None:
+    sender = "e2e-practice"
+    bot.begin(sender)  # agreed to keeping answers, so scorecards are kept for /progress
+    bot.say(sender, typed_to_rasa("/stop"))
+    offer = bot.say(sender, typed_to_rasa("/practice"))
+    assert offer[-1]["text"].startswith("Who would you like to practise with?")
+    assert '/choose{"choice":"iris"}' in [b["payload"] for b in offer[-1]["buttons"]]
+    for attempt in range(2):
+        intro, opening = bot.texts(sender, '/choose{"choice":"iris"}')
+        assert intro.startswith("You're talking with Iris, 82.")
+        assert opening.startswith("Iris: “")
+        reply = bot.texts(sender, "What's been on your mind since you came home?")
+        assert reply[0].startswith("Iris: “")
+        bot.say(sender, "It sounds like the kitchen has become a worrying place for you.")
+        scorecard = bot.texts(sender, typed_to_rasa("/end"))
+        assert scorecard[0].startswith("Your practice with Iris: 2 turns.")
+        assert "saved" in scorecard[-1]
+        assert all(len(message) <= 600 for message in scorecard)
+        if attempt == 0:
+            bot.say(sender, typed_to_rasa("/practice"))
+    progress = bot.texts(sender, typed_to_rasa("/progress"))
+    assert progress and progress[0]
+    assert len(bot.export("rest", sender)["practice"]) == 2
