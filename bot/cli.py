@@ -157,6 +157,16 @@ def _input_lines(source: str) -> Iterator[str]:
             handle.close()
 
 
+def _json_objects(source: str) -> Iterator[dict | None]:
+    """One JSON object per input line (a blank line is ``{}``), or ``None`` for a bad line."""
+    for line in _input_lines(source):
+        try:
+            item = json.loads(line) if line.strip() else {}
+        except ValueError:
+            item = None
+        yield item if isinstance(item, dict) else None
+
+
 def _emit(obj: dict) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     sys.stdout.flush()
@@ -185,12 +195,8 @@ def draft(
     from bot.coaching.contracts import AnswerDraft
     from bot.coaching.drafting import draft_answer
 
-    for line in _input_lines(source):
-        try:
-            item = json.loads(line) if line.strip() else {}
-            if not isinstance(item, dict):
-                raise ValueError("not a JSON object")
-        except ValueError:
+    for item in _json_objects(source):
+        if item is None:
             _emit({**AnswerDraft([], [], [], "", None).as_json(), "error": "not a JSON object"})
             continue
         question, answer = item.get("question"), item.get("answer")
@@ -312,12 +318,8 @@ def code(
     """Code practitioner turns as OARS skills (JSON Lines in and out, one per line in)."""
     from bot.coaching.oars import code_utterance
 
-    for line in _input_lines(source):
-        try:
-            item = json.loads(line) if line.strip() else {}
-            if not isinstance(item, dict):
-                raise ValueError("not a JSON object")
-        except ValueError:
+    for item in _json_objects(source):
+        if item is None:
             _emit({"code": "other", "confidence": 0.0, "error": "not a JSON object"})
             continue
         text, prev = item.get("text"), item.get("prev")

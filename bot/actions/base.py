@@ -47,3 +47,11 @@ def log_event(event: str, tracker: Tracker, **fields: Any) -> None:
 def latest_intent(tracker: Tracker) -> tuple[str | None, float | None]:
     intent = tracker.latest_message.get("intent") or {}
     return intent.get("name"), intent.get("confidence")
+
+
+def button_choice(tracker: Tracker) -> str | None:
+    """The choice a button carried (``/choose{"choice": "carer"}``), if one was pressed."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "choice" and isinstance(entity.get("value"), str):
+            return entity["value"]
+    return None

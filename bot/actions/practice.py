@@ -16,7 +16,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.base import latest_intent, log_event, person_key, store
+from bot.actions.base import button_choice, latest_intent, log_event, person_key, store
 from bot.coaching.control import Turn, interpret_turn
 from bot.coaching.oars import code_utterance
 from bot.coaching.text import clean
@@ -33,13 +33,6 @@ from bot.store import repositories
 
 PRACTICE_SLOTS = ("practice_persona", "practice_turn", "practice_log", "practice_stopped")
 END = frozenset({"end", "stop", "finish", "done"})
-
-
-def _choice(tracker: Tracker) -> str | None:
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "choice" and isinstance(entity.get("value"), str):
-            return entity["value"]
-    return None
 
 
 def _seed(tracker: Tracker) -> int:
@@ -106,7 +99,7 @@ class ValidatePracticeForm(FormValidationAction):
         if value in load_personas() and value == tracker.get_slot("practice_persona"):
             return {"practice_persona": value}  # already chosen, checked again on resume
         text = value if isinstance(value, str) else ""
-        choice = _choice(tracker)
+        choice = button_choice(tracker)
         if choice is None:
             turn = interpret_turn(text, *latest_intent(tracker))
             if turn in (Turn.STOP, Turn.PAUSE) or clean(text).lower().lstrip("/") in END:

@@ -13,7 +13,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.base import latest_intent, log_event, person_key, store
+from bot.actions.base import button_choice, latest_intent, log_event, person_key, store
 from bot.coaching.answers import AnswerKind, assess_answer
 from bot.coaching.control import Turn, interpret_turn
 from bot.coaching.reviews import read_decision, read_rating
@@ -54,13 +54,6 @@ def review_intro(count: int) -> str:
         f"Let's look again at the {count} things that matter to you in your plan, one at a "
         "time. Skip anything you like."
     )
-
-
-def _choice(tracker: Tracker) -> str | None:
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "choice" and isinstance(entity.get("value"), str):
-            return entity["value"]
-    return None
 
 
 class ActionStartReview(Action):
@@ -115,7 +108,7 @@ class ValidateReviewForm(FormValidationAction):
         if value is None:
             return {"review_rating": None}  # nothing said yet: the question is asked
         text = value if isinstance(value, str) else ""
-        choice = _choice(tracker)
+        choice = button_choice(tracker)
         turn = self._turn(text, tracker) if choice is None else Turn.ANSWER
         if (done := self._command("review_rating", turn, dispatcher)) is not None:
             return done
@@ -153,7 +146,7 @@ class ValidateReviewForm(FormValidationAction):
         if value is None:
             return {"review_decision": None}
         text = value if isinstance(value, str) else ""
-        choice = _choice(tracker)
+        choice = button_choice(tracker)
         turn = self._turn(text, tracker, skip=False) if choice is None else Turn.ANSWER
         if (done := self._command("review_decision", turn, dispatcher)) is not None:
             return done

@@ -18,7 +18,7 @@ from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import data
-from bot.actions.base import latest_intent, log_event, person_key, store
+from bot.actions.base import button_choice, latest_intent, log_event, person_key, store
 from bot.coaching.answers import AnswerKind, assess_answer
 from bot.coaching.control import CHOICES, ENDING, Turn, interpret_turn
 from bot.coaching.corrections import correction
@@ -90,14 +90,6 @@ def _question(tracker: Tracker) -> str:
     )
 
 
-def _choice(tracker: Tracker) -> str | None:
-    """The choice a button carried (``/choose{"choice": "carer"}``), if one was pressed."""
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "choice" and isinstance(entity.get("value"), str):
-            return entity["value"]
-    return None
-
-
 def _ended(slot: str, how: str) -> dict[str, Any]:
     return {slot: None, "form_stopped": how, "requested_slot": None}
 
@@ -118,6 +110,17 @@ def _command(
         IN_PLACE_COMMANDS[turn](dispatcher, tracker)
         return {slot: None}
     return None
+
+
+def _pressed_or_typed(
+    slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> tuple[str | None, str, dict[str, Any] | None]:
+    """For a question answered by buttons: the button's choice, the typed text, and the slots
+    to return if what was typed was a command instead."""
+    text = value if isinstance(value, str) else ""
+    choice = button_choice(tracker)
+    turn = interpret_turn(text, *latest_intent(tracker)) if choice is None else Turn.ANSWER
+    return choice, text, _command(turn, slot, dispatcher, tracker, "utter_help_in_form")
 
 
 def _move_on(tracker: Tracker, at_the_end: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -254,10 +257,8 @@ class ValidateTopicsForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value in ROLES and value == tracker.get_slot("role"):
             return {"role": value}  # known from before a pause: nothing to ask or say
-        text = value if isinstance(value, str) else ""
-        choice = _choice(tracker)
-        turn = interpret_turn(text, *latest_intent(tracker)) if choice is None else Turn.ANSWER
-        if (done := _command(turn, "role", dispatcher, tracker, "utter_help_in_form")) is not None:
+        choice, text, done = _pressed_or_typed("role", value, dispatcher, tracker)
+        if done is not None:
             return done
         role = read_role(choice, text)
         if role is None:
@@ -282,10 +283,8 @@ class ValidateTopicsForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value in PRONOUNS and value == tracker.get_slot("pronoun"):
             return {"pronoun": value}  # known from before a pause
-        text = value if isinstance(value, str) else ""
-        choice = _choice(tracker)
-        turn = interpret_turn(text, *latest_intent(tracker)) if choice is None else Turn.ANSWER
-        if done := _command(turn, "pronoun", dispatcher, tracker, "utter_help_in_form"):
+        choice, text, done = _pressed_or_typed("pronoun", value, dispatcher, tracker)
+        if done is not None:
             return done
         pronoun = read_pronoun(choice, text)
         if pronoun is None:
