@@ -326,3 +326,36 @@ def code(
         coded = code_utterance(text if isinstance(text, str) else "",
                                prev if isinstance(prev, str) else None)  # fmt: skip
         _emit(coded.as_json())
+
+
+class TranscriptFormat(StrEnum):
+    md = "md"
+    json = "json"
+
+
+@app.command("code-transcript")
+def code_transcript_command(
+    path: Annotated[Path, typer.Argument(help="W:/P: text, or CSV with speaker and text.")],
+    format: Annotated[TranscriptFormat, typer.Option(help="Output format.")] = TranscriptFormat.md,
+) -> None:
+    """Code a worker's turns in a real transcript (OARS) and score them, for trainers."""
+    from dataclasses import asdict
+
+    from bot.practice.transcripts import (
+        TranscriptError,
+        code_transcript,
+        parse_transcript,
+        transcript_markdown,
+    )
+
+    try:
+        turns = parse_transcript(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, TranscriptError) as error:
+        typer.echo(f"Could not read the transcript: {error}", err=True)
+        raise typer.Exit(1) from None
+    coded, card = code_transcript(turns)
+    if format is TranscriptFormat.json:
+        result = {"turns": [asdict(line) for line in coded], "scorecard": card.as_dict()}
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(transcript_markdown(coded, card))

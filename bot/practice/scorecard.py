@@ -164,17 +164,27 @@ class Scorecard:
 
     def messages(self) -> list[str]:
         """The scorecard as a few short chat messages (≤ 600 characters, ≤ 1 question mark)."""
-        lines = [f"Your practice with {self.persona_name}: {self.turns} turns."]
+        lead = (
+            f"Your practice with {self.persona_name}: {_n(self.turns, 'turn')}."
+            if self.persona_key != "transcript"
+            else f"The worker's {_n(self.turns, 'turn')}."
+        )
+        lines = [lead]
         lines += [f"{m.label}: {m.display} — {m.rating}." for m in self.measures]
         parts = [_pack(lines)]
         total = len(self.uncovered) + len(self.missed)
-        found = [
-            f"You uncovered {len(self.uncovered)} of {total} things that matter to "
-            f"{self.persona_name}."
-        ]
+        found = (
+            []
+            if not total
+            else [
+                f"You uncovered {len(self.uncovered)} of {total} things that matter to "
+                f"{self.persona_name}."
+            ]
+        )
         found += [f"Heard: “{_quote(s, 300)}”" for _, s in self.uncovered]
         found += [f"Still hidden: “{_quote(s, 300)}”" for _, s in self.missed]
-        parts.append(_pack(found))
+        if found:
+            parts.append(_pack(found))
         if self.best_turns:
             best = ["What worked well:"]
             best += [f"“{b.text}” ({b.why})" for b in self.best_turns]
@@ -297,14 +307,15 @@ def _suggestion(measures: tuple[Measure, ...], missed: int) -> str:
 
 
 def build_scorecard(
-    turns: Sequence[Turn], persona: Persona, revealed: Sequence[str] | None = None
+    turns: Sequence[Turn], persona: Persona | None, revealed: Sequence[str] | None = None
 ) -> Scorecard:
     """Score a list of coded trainee turns against ``persona``'s hidden outcomes.
 
     Args:
         turns: the trainee turns in order, each with its OARS code (and, from a practice,
             the outcomes it revealed and strengths it found).
-        persona: whose hidden outcomes count as uncovered or missed.
+        persona: whose hidden outcomes count as uncovered or missed; ``None`` for a real
+            conversation (a trainer's transcript), where there are no hidden outcomes.
         revealed: outcome ids uncovered; by default, those the turns record.
     """
     unknown = {t.code for t in turns} - set(CODES)
@@ -313,12 +324,13 @@ def build_scorecard(
     counts = Counter({code: 0 for code in CODES})
     counts.update(t.code for t in turns)
     said = set(revealed if revealed is not None else (o for t in turns for o in t.revealed))
-    uncovered = tuple((o.id, o.statement) for o in persona.outcomes if o.id in said)
-    missed = tuple((o.id, o.statement) for o in persona.outcomes if o.id not in said)
+    outcomes = persona.outcomes if persona is not None else ()
+    uncovered = tuple((o.id, o.statement) for o in outcomes if o.id in said)
+    missed = tuple((o.id, o.statement) for o in outcomes if o.id not in said)
     measures = _measures(counts)
     return Scorecard(
-        persona_key=persona.key,
-        persona_name=persona.name,
+        persona_key=persona.key if persona is not None else "transcript",
+        persona_name=persona.name if persona is not None else "the person",
         turns=len(turns),
         counts=dict(counts),
         measures=measures,

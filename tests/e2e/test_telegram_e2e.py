@@ -47,12 +47,13 @@ def telegram(bot, tmp_path) -> Iterator[FakeBotApi]:
 class Chat:
     """The person's side of a Telegram chat: what they send, and what came back since."""
 
-    def __init__(self, api: FakeBotApi) -> None:
+    def __init__(self, api: FakeBotApi, chat_id: int = CHAT) -> None:
         self.api = api
+        self.chat_id = chat_id
         self.seen = 0
 
     def replies(self, count: int) -> list[dict]:
-        sent = self.api.wait_for_messages(CHAT, self.seen + count)
+        sent = self.api.wait_for_messages(self.chat_id, self.seen + count)
         new, self.seen = sent[self.seen :], len(sent)
         return new
 
@@ -65,11 +66,11 @@ class Chat:
         return new
 
     def type(self, text: str, count: int) -> list[dict]:
-        self.api.push_text(CHAT, text)
+        self.api.push_text(self.chat_id, text)
         return self.replies(count)
 
     def press(self, message: dict, payload: str, count: int) -> list[dict]:
-        self.api.push_callback(CHAT, payload, message["message_id"])
+        self.api.push_callback(self.chat_id, payload, message["message_id"])
         return self.replies(count)
 
 
@@ -162,3 +163,20 @@ def test_group_chats_are_declined_and_nothing_reaches_rasa(bot, telegram: FakeBo
     (reply,) = telegram.wait_for_messages(group, 1)
     assert "private chat" in reply["text"]
     assert bot.export("telegram", str(group))["answers"] == []
+
+
+def test_a_trainee_practises_over_telegram(bot, telegram: FakeBotApi) -> None:
+    trainee = 777000222
+    chat = Chat(telegram, trainee)
+    (offer,) = chat.type("/practice", 1)
+    assert offer["text"].startswith("Who would you like to practise with?")
+    assert '/choose{"choice":"iris"}' in buttons(offer)
+    intro, opening = chat.press(offer, '/choose{"choice":"iris"}', 2)
+    assert intro["text"].startswith("You're talking with Iris, 82.")
+    assert opening["text"].startswith("Iris: “")
+    (reply,) = chat.type("What's been on your mind since you came home?", 1)
+    assert reply["text"].startswith("Iris: “")
+    telegram.push_text(trainee, "/end")
+    card = chat.until(lambda message: "practising" in message["text"])
+    assert card[0]["text"].startswith("Your practice with Iris: 1 turn.")
+    assert all(len(message["text"]) <= 600 for message in card)
