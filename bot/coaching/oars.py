@@ -48,7 +48,7 @@ CODES = (
     "other",
 )
 # Bump when the features change, so the committed weights are known to be stale.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 ITERATIONS = 400
 LEARNING_RATE = 0.05
 L2 = 1e-4
@@ -110,7 +110,9 @@ _CUES = {
     r"\bi'?m curious\b",
     "check": r"\b(is|was) that (right|fair|about right|a fair summary|correct)\b|"
     r"\bhave i got (that|it) right\b|\bdid i (miss|get)\b|\bdoes that sound right\b|"
-    r"\bam i right\b",
+    r"\bam i right\b|\bis that (it|what you mean(t)?|how it (feels|is))\b|"
+    r"\bwould that be (right|fair)\b|\bam i (getting|on the right)\b|\bdoes that (fit|ring true)\b|"
+    r"\bdoes that (make sense|sound ok(ay)?)\b",
     "tag": r"(,|\b)\s*(isn'?t it|aren'?t you|don'?t you|doesn'?t (it|he|she)|haven'?t you|"
     r"hasn'?t it|wasn'?t it|didn'?t you|can'?t you|won'?t you|right|yeah|is it|do you|eh)\s*\?$",
     "closed_wh": r"^(how (many|much|long|old|often|far|soon)|what time|which|when|where|who|"

@@ -106,6 +106,26 @@ def test_a_check_after_a_summary_keeps_it_a_summary() -> None:
     assert code_utterance(text).code == "summary"
 
 
+def test_a_check_after_spoken_information_keeps_it_information() -> None:
+    text = (
+        "So the way the sitting service works is someone stays with your dad for a few hours, "
+        "you know, and you can decide which day suits you. Does that make sense?"
+    )
+    assert code_utterance(text).code == "giving_information"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Okay, so tell me a bit about how the evenings go at the moment.", "open_question"),
+        ("Mm, and how's that been for you?", "open_question"),
+        ("And is that every day?", "closed_question"),
+    ],
+)
+def test_spoken_questions(text: str, code: str) -> None:
+    assert code_utterance(text).code == code
+
+
 def test_overlap_with_the_client_separates_simple_from_complex() -> None:
     prev = "I haven't been sleeping since the baby came."
     assert code_utterance("You haven't been sleeping since the baby.", prev).code == (
