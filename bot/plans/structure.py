@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal, cast
+from typing import Literal, cast, get_args
 
 Role = Literal["self", "carer", "worker"]
 SectionKey = Literal[
@@ -43,19 +43,8 @@ ItemKind = Literal[
     "service", "progress", "review",
 ]  # fmt: skip
 
-SECTION_ORDER: tuple[SectionKey, ...] = (
-    "what_matters",
-    "what_matters_cared_for",
-    "strengths",
-    "people",
-    "support_style",
-    "helps",
-    "contributions",
-    "hinders",
-    "services",
-    "progress",
-    "review",
-)
+# The sections in the order a plan shows them: the order SectionKey lists them in.
+SECTION_ORDER: tuple[SectionKey, ...] = get_args(SectionKey)
 REVIEW_MONTHS = 3
 SHOWN_STATUSES = frozenset({"confirmed", "achieved"})
 # Outcomes whose reviews are shown under "Progress": a changed outcome is no longer in the plan
