@@ -48,7 +48,7 @@ CODES = (
     "other",
 )
 # Bump when the features change, so the committed weights are known to be stale.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 7
 ITERATIONS = 400
 LEARNING_RATE = 0.05
 L2 = 1e-4
@@ -56,11 +56,13 @@ MIN_COUNT = 2
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z]+)*|\?")
 _SENTENCE = re.compile(r"(?<=[.?!])\s+")
+_HYPHENATED = re.compile(r"[a-z']+(?:-+[a-z']+)+")
 _FILLERS = {"so", "and", "but", "okay", "ok", "right", "well", "um", "uh", "erm", "er", "mm",
             "hmm", "yeah", "now", "then", "alright", "oh", "just", "also", "or", "uh-huh", "mm-hmm",
             "huh", "yes", "ah", "i mean", "anyway"}  # fmt: skip
 _WH = {"what", "how", "why", "where", "when", "who", "which", "whose", "whom", "what's", "how's",
-       "where's", "who's", "why's", "when's"}  # fmt: skip
+       "where's", "who's", "why's", "when's", "what'd", "how'd", "where'd", "who'd", "why'd",
+       "what're", "how're", "what've", "whatd", "whats", "hows"}  # fmt: skip
 _AUX = {"do", "does", "did", "is", "are", "was", "were", "have", "has", "had", "can", "could",
         "will", "would", "shall", "should", "may", "might", "must", "am", "don't", "doesn't",
         "didn't", "isn't", "aren't", "wasn't", "haven't", "hasn't", "can't", "couldn't",
@@ -105,9 +107,16 @@ _CUES = {
     r"\bresearch\b|\brisk\b|\bi'?ll\b|\bwe'?ll\b|\bi'?m going to\b|\bi can\b|\bone option\b|"
     r"\boptions?\b|\bweeks?\b|\bmonths?\b|\bdays?\b|\bminutes\b|\bhours?\b|\b\d+\b|"
     r"\btends? to\b|\bcommon\b|\bit'?s your (decision|choice)\b",
+    # The practitioner's own view, duty or reading of the facts, not the person's experience.
+    "view": r"\bi'?m (a bit |quite |really |also )?(worried|concerned|thinking about|seeing)\b|"
+    r"\bi'?d hate\b|\bi promise\b|\bi notice\b|\bi'?m willing\b|\bwe'?re (required|going)\b|"
+    r"\bwe (have|need) to\b|\b(perfectly )?normal\b|\blikely\b|\bon (the|this|your) form\b|"
+    r"\byou (wrote|put|ticked)\b|\bthe next step\b|\bside effects?\b|\bshows?\b|"
+    r"\bwhat i'?d like to do\b|\blet'?s start\b|\bbefore we start\b|\bsurprised how many\b",
     "tellme": r"\b(tell|talk) me\b|\bsay (a bit )?more\b|\bdescribe\b|\bwalk me through\b|"
     r"\bhelp me understand\b|\bgive me an example\b|\bi'?d like to hear\b|\bi wonder\b|"
-    r"\bi'?m curious\b",
+    r"\bi'?m curious\b|\bi'?m (just )?(kind of )?wondering\b|\bi was wondering\b|"
+    r"\bi'?d (like|love) to (know|find out|hear)\b|\binterested (in|to hear) (what|how)\b",
     "check": r"\b(is|was) that (right|fair|about right|a fair summary|correct)\b|"
     r"\bhave i got (that|it) right\b|\bdid i (miss|get)\b|\bdoes that sound right\b|"
     r"\bam i right\b|\bis that (it|what you mean(t)?|how it (feels|is))\b|"
@@ -115,9 +124,18 @@ _CUES = {
     r"\bdoes that (make sense|sound ok(ay)?)\b",
     "tag": r"(,|\b)\s*(isn'?t it|aren'?t you|don'?t you|doesn'?t (it|he|she)|haven'?t you|"
     r"hasn'?t it|wasn'?t it|didn'?t you|can'?t you|won'?t you|right|yeah|is it|do you|eh)\s*\?$",
-    "closed_wh": r"^(how (many|much|long|old|often|far|soon)|what time|which|when|where|who|"
-    r"what (day|date|age|year|number))\b",
+    "closed_wh": r"^(about )?(how (many|much|long|old|often|far|soon|deep|big|bad|late|early)|"
+    r"what time|which|when|where|who|what (day|date|age|year|number|kind of|sort of|type of|"
+    r"part|one|name|colour|size)|what'?s the (longest|shortest|most|least|best|worst|name)|"
+    r"what (is|was) (your|his|her|their) (name|age|address|date))\b",
+    # "On a scale of 1 to 10, how important…?", "what number would you pick?": a number answers.
+    "scale": r"\bscale (of|from)\b|\bwhat number\b|\bzero to ten\b|\b(one|1) to (ten|10)\b",
     "what_about": r"^(and )?(what|how) about\b",
+    # "Anything else?", "Any other things you enjoy?": an invitation to say more.
+    "invite": r"\b(anything|something|anyone|anybody|what|who|where) else\b|\bany other\b|"
+    r"\banything more\b",
+    # "Do you see them much, or?": alternatives left open for the person to fill.
+    "or_tail": r"\bor\s*[?.\-]*$",
     "backchannel": r"^(mm+|m-hm+|mm-hmm|uh-huh|hmm+|yeah|yes|yep|no|okay|ok|right|sure|i see|"
     r"alright|great|good|fine|lovely|thanks|thank you|of course|absolutely|exactly|indeed|"
     r"sorry|oh|ah|wow|well|so)\b[ ,.!]*((okay|ok|yeah|right|good|thanks|thank you|great|so|"
@@ -126,6 +144,14 @@ _CUES = {
     r"take care|welcome|thanks for (coming|your time))\b",
 }
 _CUE_RE = {name: re.compile(pattern) for name, pattern in _CUES.items()}
+_FILLER_PAIRS = {("i", "mean"), ("you", "know"), ("i", "guess"), ("kind", "of"), ("sort", "of"),
+                 ("i", "suppose"), ("let's", "see")}  # fmt: skip
+_PREPOSITIONS = {"in", "to", "for", "from", "with", "at", "by", "on", "of", "about"}
+_INVERTING = {"do", "does", "did", "is", "are", "was", "were", "have", "has", "can", "could",
+              "would", "will", "should"}  # fmt: skip
+_SUBJECTS = {"you", "he", "she", "it", "they", "we", "i", "there", "that", "this", "your"}
+_PARENTHETICALS = {"do you think", "would you say", "do you reckon", "would you think",
+                   "d'you think", "you think"}  # fmt: skip
 # An auxiliary tag ("…, don't you?") makes a question; "…, right?" / "yeah?" is a check that a
 # reflection may carry, so only the scorer weighs it.
 _AUX_TAG = re.compile(
@@ -145,7 +171,14 @@ class CodedTurn:
 
 
 def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u2019", "'").replace("\u2018", "'")).strip().lower()
+    text = re.sub(r"\s+", " ", text.replace("\u2019", "'").replace("\u2018", "'")).strip().lower()
+    return _HYPHENATED.sub(_unstutter, text)
+
+
+def _unstutter(match: re.Match[str]) -> str:
+    """A spoken false start is the word itself: "wh-what", "what-what-what", "ho-how"."""
+    *starts, word = re.split(r"-+", match.group(0))
+    return word if all(word.startswith(start) for start in starts) else match.group(0)
 
 
 def _tokens(text: str) -> list[str]:
@@ -153,9 +186,18 @@ def _tokens(text: str) -> list[str]:
 
 
 def _strip_fillers(tokens: list[str]) -> list[str]:
+    """Drop spoken lead-ins ("okay, so, um", "i mean", "you know") before the first real word;
+    a preposition before a wh-word goes too ("in what way?" asks like "what way?")."""
     start = 0
-    while start < len(tokens) - 1 and tokens[start] in _FILLERS:
-        start += 1
+    while start < len(tokens) - 1:
+        if tokens[start] in _FILLERS:
+            start += 1
+        elif tuple(tokens[start : start + 2]) in _FILLER_PAIRS and start < len(tokens) - 2:
+            start += 2
+        elif tokens[start] in _PREPOSITIONS and tokens[start + 1] in _WH:
+            start += 1
+        else:
+            break
     return tokens[start:]
 
 
@@ -172,12 +214,17 @@ def features(text: str, prev: str | None = None) -> list[str]:
     if not words:
         return [*feats, "empty"]
     sentences = [s for s in _SENTENCE.split(norm) if _tokens(s)]
-    questions = [s for s in sentences if s.endswith("?")]
+    questions = [s for s in sentences if _is_question(s)]
     checks = [s for s in questions if _CUE_RE["check"].search(s)]
     substantive = [s for s in questions if s not in checks]
     # MITI: the last substantive question decides a compound turn; else the last sentence.
     head = substantive[-1] if substantive else sentences[-1]
     head_words = _strip_fillers([t for t in _tokens(head) if t != "?"]) or ["<none>"]
+    clause = _wh_clause(head)
+    if clause and head_words[0] not in _WH and head_words[0] not in _AUX:
+        # "So, having heard that, how do you feel about it?": the last clause is the question.
+        head_words = clause
+        feats.append("q:wh_clause")
     first = _strip_fillers(words)
     feats += [f"w:{w}" for w in words]
     feats += [f"b:{a}_{b}" for a, b in zip(["<s>", *words], [*words, "</s>"], strict=True)]
@@ -190,12 +237,17 @@ def features(text: str, prev: str | None = None) -> list[str]:
     if head_words[0] in _AUX:
         feats.append("q:aux")
     # "What about your sister, does she help?": the last clause carries the question's function.
-    tail = _strip_fillers(_tokens(head.rsplit(",", 1)[-1])) if "," in head else []
-    if tail and tail[0] in _AUX and head_words[0] not in _AUX:
+    if head_words[0] not in _AUX and _closed_tail(head):
         feats.append("q:aux_tail")
+    if head_words[0] in _AUX and _WH.intersection(head_words[2:]):
+        feats.append("q:aux_embedded_wh")  # "Have you thought about how you'd do that?"
+    if _CUE_RE["invite"].search(head_text):
+        feats.append("cue:invite")
+    if _CUE_RE["or_tail"].search(head):
+        feats.append("q:or_tail")
     if head.endswith("?"):
         feats.append("q:mark")
-        if head_words[0] not in _WH and head_words[0] not in _AUX:
+        if not _WH.intersection(head_words[:4]) and head_words[0] not in _AUX:
             feats.append("q:declarative_mark")
     if substantive and sentences[-1] in substantive:
         feats.append("q:last")
@@ -205,12 +257,14 @@ def features(text: str, prev: str | None = None) -> list[str]:
         feats.append("q:check")
     if len(words) <= 3 and head.endswith("?"):
         feats.append("q:short")
+    if _CUE_RE["scale"].search(norm):
+        feats.append("cue:scale")
     for name in ("tellme", "closed_wh", "what_about"):
         if _CUE_RE[name].search(head_text):
             feats.append(f"cue:{name}")
     if head.endswith("?") and _CUE_RE["tag"].search(head):
         feats.append("cue:tag")
-    for name in ("reflect_complex", "affirm", "summary", "advice", "info", "greeting"):
+    for name in ("reflect_complex", "affirm", "summary", "advice", "info", "view", "greeting"):
         hits = len(_CUE_RE[name].findall(norm))
         if hits:
             feats.append(f"cue:{name}")
@@ -246,6 +300,49 @@ def features(text: str, prev: str | None = None) -> list[str]:
     return list(dict.fromkeys(feats))
 
 
+def _is_question(sentence: str) -> bool:
+    """A question mark, or (transcripts often drop it) a wh-word or auxiliary inverted with
+    its subject at the start: "what are you drinking.", "do you live alone"."""
+    if sentence.endswith("?"):
+        return True
+    words = _strip_fillers([t for t in _tokens(sentence) if t != "?"])
+    if len(words) < 3:
+        return False
+    if words[0] in _WH:
+        return words[1] in _INVERTING
+    return words[0] in _INVERTING and words[1] in _SUBJECTS
+
+
+def _wh_clause(sentence: str) -> list[str] | None:
+    """The words of a question's last comma clause when it starts with a wh-word, else None."""
+    if "," not in sentence or not sentence.endswith("?"):
+        return None
+    words = _strip_fillers([t for t in _tokens(sentence.rsplit(",", 1)[-1]) if t != "?"])
+    return words if words and words[0] in _WH else None
+
+
+def _closed_tail(question: str) -> bool:
+    """Whether a question's last clause asks yes or no after something else.
+
+    "What about school, is he going in?" is closed; "Uh, can you tell me…?" (only a filler
+    before the comma), "…, can you tell me more?" and "…help, do you think?" (a parenthetical)
+    are not.
+    """
+    if "," not in question:
+        return False
+    before, last = question.rsplit(",", 1)
+    if all(token in _FILLERS for token in _tokens(before)):
+        return False
+    tail = _strip_fillers([t for t in _tokens(last) if t != "?"])
+    return (
+        len(tail) > 1
+        and tail[0] in _AUX
+        and tail[1] in _SUBJECTS
+        and " ".join(tail[:3]) not in _PARENTHETICALS
+        and not _CUE_RE["tellme"].search(" ".join(tail))
+    )
+
+
 def _interrogative(text: str) -> str | None:
     """The last substantive question of a turn if it has interrogative form, else None.
 
@@ -256,7 +353,7 @@ def _interrogative(text: str) -> str | None:
     norm = _normalise(text)
     sentences = [s for s in _SENTENCE.split(norm) if _tokens(s)]
     for sentence in reversed(sentences):
-        if not sentence.endswith("?") or _CUE_RE["check"].search(sentence):
+        if not _is_question(sentence) or _CUE_RE["check"].search(sentence):
             continue
         words = _strip_fillers([t for t in _tokens(sentence) if t != "?"])
         if not words:
@@ -264,6 +361,7 @@ def _interrogative(text: str) -> str | None:
         head = " ".join(words)
         if (
             words[0] in _WH
+            or _wh_clause(sentence)
             or words[0] in _AUX
             or _CUE_RE["tellme"].search(head)
             or _CUE_RE["what_about"].search(head)
@@ -369,8 +467,7 @@ def code_utterance(text: str, prev: str | None = None) -> CodedTurn:
         # MITI: a question after a reflection (or anything else) makes the turn a question;
         # "Why don't you…?" / "Have you tried…?" stay advice.
         allowed = ("open_question", "closed_question", "advice")
-        tail = _strip_fillers(_tokens(question.rsplit(",", 1)[-1])) if "," in question else []
-        if tail and tail[0] in _AUX:  # "What about school, is he going in?" asks yes or no
+        if _closed_tail(question):  # "What about school, is he going in?" asks yes or no
             allowed = ("closed_question", "advice")
     code = max(allowed, key=lambda c: probabilities[c])
     return CodedTurn(code, round(probabilities[code], 4))
