@@ -48,14 +48,15 @@ CODES = (
     "other",
 )
 # Bump when the features change, so the committed weights are known to be stale.
-FEATURE_VERSION = 7
+FEATURE_VERSION = 9
 ITERATIONS = 400
 LEARNING_RATE = 0.05
 L2 = 1e-4
 MIN_COUNT = 2
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z]+)*|\?")
-_SENTENCE = re.compile(r"(?<=[.?!])\s+")
+# Sentences end at . ? ! and at a spoken restart ("is it-- why'd she leave?").
+_SENTENCE = re.compile(r"(?<=[.?!])\s+|\s*(?:--+|\u2014)\s*")
 _HYPHENATED = re.compile(r"[a-z']+(?:-+[a-z']+)+")
 _FILLERS = {"so", "and", "but", "okay", "ok", "right", "well", "um", "uh", "erm", "er", "mm",
             "hmm", "yeah", "now", "then", "alright", "oh", "just", "also", "or", "uh-huh", "mm-hmm",
@@ -114,7 +115,9 @@ _CUES = {
     r"\byou (wrote|put|ticked)\b|\bthe next step\b|\bside effects?\b|\bshows?\b|"
     r"\bwhat i'?d like to do\b|\blet'?s start\b|\bbefore we start\b|\bsurprised how many\b",
     "tellme": r"\b(tell|talk) me\b|\bsay (a bit )?more\b|\bdescribe\b|\bwalk me through\b|"
-    r"\bhelp me understand\b|\bgive me an example\b|\bi'?d like to hear\b|\bi wonder\b|"
+    r"\bhelp me understand\b|\bgive me an example\b|\bremind me\b|\bwanted to ask\b|"
+    r"\bshare (with me|a (little )?bit|some)\b|\bfill(ing)? me in\b|\brun me through\b|"
+    r"\bi'?d like to hear\b|\bi wonder\b|"
     r"\bi'?m curious\b|\bi'?m (just )?(kind of )?wondering\b|\bi was wondering\b|"
     r"\bi'?d (like|love) to (know|find out|hear)\b|\binterested (in|to hear) (what|how)\b",
     "check": r"\b(is|was) that (right|fair|about right|a fair summary|correct)\b|"
@@ -308,8 +311,17 @@ def _is_question(sentence: str) -> bool:
     words = _strip_fillers([t for t in _tokens(sentence) if t != "?"])
     if len(words) < 3:
         return False
+    if _CUE_RE["tellme"].search(" ".join(words)):
+        return True  # "Tell me about your week.", "I'm wondering how that felt." ask openly
     if words[0] in _WH:
-        return words[1] in _INVERTING
+        # "what are you…", "how confident are you…", "how much do you…"
+        return (
+            any(
+                word in _INVERTING and following in _SUBJECTS
+                for word, following in zip(words[1:4], words[2:5], strict=False)
+            )
+            or words[1] in _INVERTING
+        )
     return words[0] in _INVERTING and words[1] in _SUBJECTS
 
 
