@@ -12,7 +12,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.config import Settings, ensure_private_dir
-from bot.front_ends import document_in, typed_to_rasa, wants_erasure
+from bot.front_ends import (
+    TROUBLE_MESSAGE,
+    document_in,
+    shows_nothing,
+    typed_to_rasa,
+    wants_erasure,
+)
 from bot.store.people import rasa_sender_id
 from bot.store.trackers import erase_conversation
 
@@ -62,12 +68,18 @@ def handle_replies(
     console: Console, settings: Settings, sender: str, replies: list[dict]
 ) -> list[dict]:
     """Show Rasa's replies, save any file it sent, and erase Rasa's copy of the conversation
-    when an action asked for that; return the buttons now on offer."""
+    when an action asked for that; return the buttons now on offer.
+
+    An answer that shows nothing means trouble behind Rasa (see
+    :func:`bot.front_ends.shows_nothing`): the person is told their answers are safe.
+    """
     buttons = render(console, replies, settings.var_dir / "downloads")
     if any(wants_erasure(reply) for reply in replies):
         # Rasa has saved this turn by now, so its copy of the conversation can go too.
         erase_conversation(settings, sender)
         return []
+    if shows_nothing(replies):
+        console.print(f"[bold green]Coach:[/] {escape(TROUBLE_MESSAGE)}", highlight=False)
     return buttons
 
 

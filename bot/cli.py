@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from bot.config import PROJECT_ROOT, get_settings
+from bot.config import PROJECT_ROOT, SecretFileError, get_settings, load_secret
 
 app = typer.Typer(
     help="Outcomes Coach: say what matters to you before an assessment.",
@@ -25,12 +24,15 @@ app.add_typer(db_app, name="db")
 
 
 def _configure_logging(verbose: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    # httpx logs every request URL at INFO; a Telegram URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    """Logging for this process: plain lines, or JSON Lines with ``COACH_LOG_FORMAT=json``
+    (``bot.logs``, which also keeps httpx from logging URLs with the bot token in them)."""
+    from bot.logs import configure
+
+    try:
+        configure(verbose)
+    except ValueError as error:  # a mistyped COACH_LOG_FORMAT
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
 
 
 @db_app.command("upgrade")
@@ -55,26 +57,34 @@ def train(force: Annotated[bool, typer.Option(help="Train even if nothing change
 @app.command()
 def actions(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Sanic worker processes (default COACH_ACTION_WORKERS, 1)."),
+    ] = None,
     allow_public: Annotated[
         bool, typer.Option(help="Allow a non-loopback COACH_HOST (put authentication in front).")
     ] = False,
 ) -> None:
     """Run the action server (upgrades the database first)."""
     from bot.runtime import StartupError, check_host
-    from bot.store.migrate import upgrade
 
     settings = get_settings()
     try:
+        # The action server has no authentication either: loopback unless asked explicitly.
         check_host(settings.host, allow_public)
     except StartupError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
+    from bot.store.migrate import upgrade
+
     upgrade(settings.database_url)
     from bot.coaching import nlp
 
     if not nlp.is_current():  # train now, so nobody's first answer waits for it
         nlp.train()
     os.environ["SANIC_HOST"] = settings.host
+    # rasa_sdk's own setting: Sanic worker processes, each serving action calls in parallel.
+    os.environ["ACTION_SERVER_SANIC_WORKERS"] = str(workers or settings.action_workers)
     args = [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions"]
     args += ["--port", str(port or settings.action_port)]
     args += ["--endpoints", str(PROJECT_ROOT / "bot" / "action_endpoints.yml")]
@@ -89,16 +99,45 @@ def serve(
     allow_public: Annotated[
         bool, typer.Option(help="Allow a non-loopback COACH_HOST (put authentication in front).")
     ] = False,
+    replicas: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Rasa servers on consecutive ports from COACH_RASA_PORT (needs PostgreSQL and "
+            "COACH_LOCK_STORE_URL when more than 1; default COACH_RASA_REPLICAS, 1).",
+        ),
+    ] = None,
+    action_workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Action server worker processes (default COACH_ACTION_WORKERS)."),
+    ] = None,
 ) -> None:
     """Start the action server and Rasa (and Telegram when TELEGRAM_BOT_TOKEN is set)."""
+    import signal
+
     from bot.runtime import StartupError, running_servers
 
     _configure_logging()
-    settings = get_settings()
+    # Set for the servers started here too: the Telegram bridge finds every replica by it.
+    if replicas is not None:
+        os.environ["COACH_RASA_REPLICAS"] = str(replicas)
+    if action_workers is not None:
+        os.environ["COACH_ACTION_WORKERS"] = str(action_workers)
+    # systemd and Docker stop services with SIGTERM: stop the servers as on Ctrl-C, in order.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        settings = get_settings()
+        load_secret(settings)  # a secret file others can read stops us here, with the fix
+    except (ValueError, SecretFileError) as error:
+        typer.echo(f"Could not start: {error}", err=True)
+        raise typer.Exit(1) from None
     telegram = settings.telegram_token is not None
     try:
         with running_servers(settings, telegram=telegram, allow_public=allow_public) as servers:
-            typer.echo(f"Rasa on {settings.rasa_url}; logs in {settings.var_dir / 'logs'}.")
+            where = ", ".join(settings.rasa_urls) if settings.rasa_replicas > 1 else None
+            typer.echo(
+                f"Rasa on {where or settings.rasa_url}; logs in {settings.var_dir / 'logs'}."
+            )
             if telegram:
                 typer.echo("Telegram bridge started.")
             if chat:
@@ -134,16 +173,42 @@ def chat() -> None:
 
 
 @app.command()
-def telegram() -> None:
-    """Run the Telegram bridge (polling) for TELEGRAM_BOT_TOKEN."""
-    from bot.telegram.app import run_polling
+def telegram(
+    webhook: Annotated[
+        str | None,
+        typer.Option(
+            envvar="TELEGRAM_WEBHOOK_URL",
+            help="Webhook mode: the public https:// URL Telegram posts updates to (a reverse "
+            "proxy passes them to --listen). Without it the bridge polls.",
+        ),
+    ] = None,
+    listen: Annotated[
+        str,
+        typer.Option(envvar="TELEGRAM_WEBHOOK_LISTEN", help="host:port of the webhook listener."),
+    ] = "127.0.0.1:8443",
+    allow_public: Annotated[
+        bool, typer.Option(help="Allow a non-loopback webhook --listen address.")
+    ] = False,
+) -> None:
+    """Run the Telegram bridge for TELEGRAM_BOT_TOKEN (polling, or a webhook with --webhook)."""
+    from bot.config import telegram_webhook_secret
+    from bot.telegram.app import check_webhook, parse_listen, run_polling, run_webhook
 
     _configure_logging()
     settings = get_settings()
     if not settings.telegram_token:
         typer.echo("Set TELEGRAM_BOT_TOKEN first (see README, Telegram set-up).", err=True)
         raise typer.Exit(2)
-    run_polling(settings)
+    if webhook is None:
+        run_polling(settings)
+        return
+    try:  # every check before anything starts (run_webhook repeats them)
+        check_webhook(settings, webhook, parse_listen(listen)[0], allow_public)
+        telegram_webhook_secret(settings)
+    except ValueError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+    run_webhook(settings, webhook, listen, allow_public=allow_public)
 
 
 def _input_lines(source: str) -> Iterator[str]:
@@ -295,6 +360,7 @@ def export(
     content, _, _ = render_plan(record, format.value, pseudonym=key)
     if output is not None:
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
     elif format is ExportFormat.pdf:
@@ -359,3 +425,99 @@ def code_transcript_command(
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         typer.echo(transcript_markdown(coded, card))
+
+
+# --- operations: health, backup, restore (bot.operations; docs/operations.md) --------------
+
+
+@app.command()
+def health(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
+    telegram_api: Annotated[
+        bool, typer.Option("--telegram", help="Also ask Telegram's Bot API about the token.")
+    ] = False,
+) -> None:
+    """Check every component: the secret, the record and tracker databases, Rasa and its
+    model, the action server, the Redis lock store and Telegram. Exits 1 if any is down."""
+    from bot.operations import DOWN, health_table
+    from bot.operations import health as check_all
+
+    checks = check_all(get_settings(), telegram=telegram_api)
+    if as_json:
+        body = {"healthy": all(c.status != DOWN for c in checks)}
+        typer.echo(json.dumps({**body, "checks": [c.as_json() for c in checks]}, indent=2))
+    else:
+        typer.echo(health_table(checks))
+    if any(check.status == DOWN for check in checks):
+        raise typer.Exit(1)
+
+
+@app.command()
+def backup(
+    out: Annotated[Path, typer.Argument(help="Where to write the record's copy (mode 0600).")],
+    tracker: Annotated[
+        Path | None, typer.Option(help="Also copy Rasa's tracker store (SQLite) to this file.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace files that already exist.")] = False,
+) -> None:
+    """Copy the SQLite record (and optionally the tracker store) consistently, while the
+    servers run. For PostgreSQL use pg_dump (docs/operations.md)."""
+    from bot.operations import OperationError, backup_sqlite, sqlite_path_of
+
+    settings = get_settings()
+    try:
+        jobs = [(sqlite_path_of(settings.database_url, "record"), out, "record")]
+        if tracker is not None:
+            jobs.append((sqlite_path_of(settings.tracker_url, "tracker store"), tracker, "tracker"))
+        taken = [str(target) for _, target, _ in jobs if target.exists()]
+        if taken and not force:
+            raise OperationError(f"{', '.join(taken)} exists: choose another name, or --force.")
+        for database, target, kind in jobs:
+            copied = backup_sqlite(database, target, kind=kind, force=force)
+            done = f" (migration {copied.revision})" if copied.revision else ""
+            typer.echo(f"Backed up the {kind} to {copied.path}{done}.")
+    except OperationError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+    typer.echo("Keep the secret (var/secret.key or COACH_SECRET) too, somewhere else: without it")
+    typer.echo("nobody's record can be found from their chat again.")
+
+
+@app.command()
+def restore(
+    source: Annotated[Path, typer.Argument(help="A backup made by 'coach backup'.")],
+    tracker: Annotated[
+        Path | None, typer.Option(help="Also restore Rasa's tracker store from this backup.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Replace the current record (a copy of it is kept beside it).")
+    ] = False,
+) -> None:
+    """Restore the SQLite record (and optionally the tracker store) from a backup, with the
+    servers stopped. Checks the backup is a record and brings it to the newest schema."""
+    from bot.operations import (
+        OperationError,
+        check_restorable,
+        restore_sqlite,
+        servers_answering,
+        sqlite_path_of,
+    )
+
+    settings = get_settings()
+    running = servers_answering(settings)
+    if running:
+        typer.echo(f"Stop the servers first ({', '.join(running)} answering).", err=True)
+        raise typer.Exit(1)
+    try:
+        jobs = [(source, sqlite_path_of(settings.database_url, "record"), "record")]
+        if tracker is not None:
+            jobs.append((tracker, sqlite_path_of(settings.tracker_url, "tracker store"), "tracker"))
+        for backup_file, target, kind in jobs:  # every file checked before any is written
+            check_restorable(backup_file, target, kind=kind, force=force)
+        for backup_file, target, kind in jobs:
+            copied = restore_sqlite(backup_file, target, kind=kind, force=force)
+            done = f" (migration {copied.revision})" if copied.revision else ""
+            typer.echo(f"Restored the {kind} to {copied.path}{done}.")
+    except OperationError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None

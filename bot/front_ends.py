@@ -8,14 +8,17 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from bot.coaching.text import plain
 
 DOCUMENT = "document"
 ERASE_CONVERSATION = "erase_conversation"
 
 # A command as typed: /name, optionally @BotName, then whitespace or the end.
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,64})(?:@\w+)?(?=\s|$)")
+_LEADING_SLASHES = re.compile(r"^[\s/]+")
 # Rasa keeps /restart (which wipes the conversation at once, with no "are you sure?"), /back
 # and /session_start for itself: what people type reaches Rasa under the project's own names.
 COMMAND_INTENTS = {"restart": "start_again", "back": "help", "session_start": "help"}
@@ -27,16 +30,20 @@ def typed_to_rasa(text: str) -> str:
     Commands keep only their name (``/start@CoachBot abc`` becomes ``/start``), renamed where
     Rasa reserves the name: Rasa reads a leading slash as an intent and ``{...}`` after it as
     entities, so a person must not be able to type intents with entities. Other text starting
-    with a slash loses the slash.
+    with a slash loses the slash. Control, invisible and unstorable characters go first
+    (:func:`bot.coaching.text.plain`), so "/delete" with a zero-width space is still
+    ``/delete`` (which asks before erasing anything) and nothing hides a slash.
     """
-    text = text.strip()
+    text = plain(text).strip()
     if not text.startswith("/"):
         return text
     match = _COMMAND.match(text)
     if match:
         name = match.group(1).lower()
         return "/" + COMMAND_INTENTS.get(name, name)
-    return text.lstrip("/").strip()
+    # Every leading slash goes, even after spaces ("/ /delete{...}"): nothing typed may reach
+    # Rasa as an intent with entities.
+    return _LEADING_SLASHES.sub("", text)
 
 
 def document_in(reply: Mapping[str, Any]) -> tuple[str, bytes] | None:
@@ -74,3 +81,31 @@ def wants_erasure(reply: Mapping[str, Any]) -> bool:
     """Whether an action asked for Rasa's copy of the conversation to be erased."""
     custom = reply.get("custom")
     return isinstance(custom, Mapping) and custom.get(ERASE_CONVERSATION) is True
+
+
+# --- replies that show nothing ------------------------------------------------------------
+
+TROUBLE_MESSAGE = (
+    "I'm having a bit of trouble just now — your answers so far are safe. "
+    "Please try again in a minute."
+)
+
+
+def shows_nothing(replies: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether Rasa's answer to a person's message would show them nothing at all.
+
+    Every message the bot is sent gets at least one reply, so an empty answer means trouble:
+    Rasa 3.6 answers 200 with no messages when an action fails (the action server is down
+    or erred: Rasa logs the error and drops that action's events, so the form's question,
+    and the answers before it, stay as they were). The front ends then say
+    :data:`TROUBLE_MESSAGE`; once the action server is back, the person's next message is
+    taken as the answer to the same question.
+    """
+    for reply in replies:
+        custom = reply.get("custom")
+        custom_text = isinstance(custom, Mapping) and isinstance(custom.get("text"), str)
+        if reply.get("text") or reply.get("buttons") or reply.get("image") or custom_text:
+            return False
+        if document_in(reply) is not None:
+            return False
+    return True

@@ -87,6 +87,7 @@ def _text(value: str | None, option: str) -> str | None:
 
 def _write_private(path: Path, content: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
     with os.fdopen(fd, "wb") as handle:
         handle.write(content)
 

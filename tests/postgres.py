@@ -21,8 +21,9 @@ import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -101,6 +102,10 @@ class PostgresServer:
     password: str
     process: subprocess.Popen
     log: Path
+    # How the server was started, so that ``start()`` can start it again on the same port and
+    # data directory (set by ``start_postgres``).
+    binaries: Path | None = None
+    run_as: dict[str, Any] = field(default_factory=dict)
 
     host = "127.0.0.1"
 
@@ -183,6 +188,45 @@ class PostgresServer:
                 self.process.kill()
                 self.process.wait()
 
+    # --- restarting (the fault tests) -----------------------------------------------------
+
+    def start(self, timeout: float = 60) -> None:
+        """Start the server again after ``shut_down()``: same port, data and password.
+
+        Connections made before the shut-down stay broken; clients must reconnect.
+        """
+        if self.process.poll() is None:
+            raise RuntimeError("the server is still running")
+        if self.binaries is None:
+            raise RuntimeError("this server was not started by start_postgres()")
+        self.process = _spawn_postgres(self.binaries, self.directory, self.port, self.run_as)
+        _wait_until_ready(self, timeout)
+
+    def restart(self, timeout: float = 60) -> None:
+        """Shut the server down (ending every session) and start it again."""
+        self.shut_down(timeout)
+        self.start(timeout)
+
+
+def _spawn_postgres(
+    binaries: Path, directory: Path, port: int, run_as: dict[str, Any]
+) -> subprocess.Popen:
+    """Start ``postgres`` on ``directory``/data, logging to ``directory``/postgres.log."""
+    with open(directory / "postgres.log", "ab") as handle:
+        return subprocess.Popen(
+            [
+                str(binaries / "postgres"), "-D", str(directory / "data"), "-p", str(port),
+                "-c", "listen_addresses=127.0.0.1",
+                "-c", "unix_socket_directories=",  # TCP only: nothing outside the tmp dir
+                # Throwaway data: no need to survive a crash, so skip the disk flushes.
+                "-c", "fsync=off", "-c", "synchronous_commit=off",
+                "-c", "full_page_writes=off",
+                "-c", "max_connections=200",
+            ],
+            stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cwd=directory, **run_as,
+        )  # fmt: skip
+
 
 def _wait_until_ready(server: PostgresServer, timeout: float) -> None:
     """Connect until the server accepts us, or fail with the end of its log."""
@@ -238,21 +282,8 @@ def start_postgres(timeout: float = 60, attempts: int = 3) -> PostgresServer:
     password_file.unlink()
     for _ in range(attempts):
         port = _free_port()
-        with open(log, "ab") as handle:
-            process = subprocess.Popen(
-                [
-                    str(binaries / "postgres"), "-D", str(directory / "data"), "-p", str(port),
-                    "-c", "listen_addresses=127.0.0.1",
-                    "-c", "unix_socket_directories=",  # TCP only: nothing outside the tmp dir
-                    # Throwaway data: no need to survive a crash, so skip the disk flushes.
-                    "-c", "fsync=off", "-c", "synchronous_commit=off",
-                    "-c", "full_page_writes=off",
-                    "-c", "max_connections=200",
-                ],
-                stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                cwd=directory, **run_as,
-            )  # fmt: skip
-        server = PostgresServer(directory, port, password, process, log)
+        process = _spawn_postgres(binaries, directory, port, run_as)
+        server = PostgresServer(directory, port, password, process, log, binaries, run_as)
         try:
             _wait_until_ready(server, timeout)
             return server

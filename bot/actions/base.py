@@ -8,11 +8,19 @@ from typing import Any
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.coaching.text import plain
 from bot.config import get_settings
 from bot.store.people import record_key
 from bot.store.session import session_factory
 
 log = logging.getLogger("bot.actions")
+
+# Rasa 3.6 fills a response template and then, if "0[" appears anywhere in the result, takes
+# it for an unfilled placeholder and sends the raw template ("{reflection}") instead
+# (rasa/core/nlg/interpolator.py). A word joiner, which shows as nothing (the Telegram bridge
+# drops it), keeps a person's "0[" from tripping that check.
+_TEMPLATE_TRIP = "0["
+_TEMPLATE_SAFE = "0\u2060["
 
 
 def _ensure_logging() -> None:
@@ -55,3 +63,18 @@ def button_choice(tracker: Tracker) -> str | None:
         if entity.get("entity") == "choice" and isinstance(entity.get("value"), str):
             return entity["value"]
     return None
+
+
+def typed(value: Any) -> str:
+    """A ``from_text`` slot's value as the person's words, safe to store and analyse.
+
+    Rasa's REST channel passes on whatever is posted: control characters (a NUL cannot be
+    stored in PostgreSQL), lone surrogates (nor in UTF-8 at all) and invisible format
+    characters are removed (:func:`bot.coaching.text.plain`); anything not text is ``""``.
+    """
+    return plain(value) if isinstance(value, str) else ""
+
+
+def for_template(value: str | None) -> str | None:
+    """A value (often the person's own words) made safe to fill a response template with."""
+    return value.replace(_TEMPLATE_TRIP, _TEMPLATE_SAFE) if isinstance(value, str) else value

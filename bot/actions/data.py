@@ -10,10 +10,10 @@ import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset
+from rasa_sdk.events import AllSlotsReset, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.base import log_event, person_key, store
+from bot.actions.base import for_template, latest_intent, log_event, person_key, store
 from bot.front_ends import ERASE_CONVERSATION, document_payload
 from bot.plans.export import render_plan
 from bot.plans.markdown import plan_messages
@@ -39,7 +39,7 @@ def show_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatcher.utter_message(response="utter_plan_empty")
         return
     for part in plan_messages(build_plan(record)):
-        dispatcher.utter_message(response="utter_plan", plan=part)
+        dispatcher.utter_message(response="utter_plan", plan=for_template(part))
     content, _, filename = render_plan(record, "pdf", pseudonym=key)
     dispatcher.utter_message(json_message=document_payload(filename, content))
 
@@ -189,5 +189,31 @@ class ActionDeleteData(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if not confirmed_erasure(tracker):
+            # Rules only run this after a yes to "erase everything?"; erasing cannot be undone,
+            # so it is checked here too: no prediction or typed payload skips the question.
+            log_event("delete_unconfirmed", tracker)
+            return [FollowupAction("utter_ask_delete")]
         erase(dispatcher, tracker)
         return [AllSlotsReset()]
+
+
+def confirmed_erasure(tracker: Tracker) -> bool:
+    """Whether the latest message is a yes to the question "erase everything?".
+
+    That is: its intent is ``affirm``, and the last thing the bot did before it (apart from
+    listening) was to ask ``utter_ask_delete``.
+    """
+    if latest_intent(tracker)[0] != "affirm":
+        return False
+    before_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if before_message:
+                return False  # another message came between the question and this one
+            before_message = True
+        elif before_message and event.get("event") == "action":
+            name = event.get("name")
+            if name != "action_listen":
+                return name == "utter_ask_delete"
+    return False

@@ -16,7 +16,14 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.base import button_choice, latest_intent, log_event, person_key, store
+from bot.actions.base import (
+    button_choice,
+    for_template,
+    latest_intent,
+    log_event,
+    person_key,
+    store,
+)
 from bot.coaching.control import Turn, interpret_turn
 from bot.coaching.oars import code_utterance
 from bot.coaching.text import clean
@@ -131,8 +138,9 @@ class ValidatePracticeForm(FormValidationAction):
             return {"practice_turn": None, "practice_stopped": "end", "requested_slot": None}
         nudges = tracker.get_slot("practice_nudges") is not False
         if command == "nudges":
-            dispatcher.utter_message(response="utter_nudges_off" if nudges else "utter_nudges_on")
-            return {"practice_turn": None, "practice_nudges": not nudges}
+            wanted = _nudges_wanted(text, currently=nudges)
+            dispatcher.utter_message(response="utter_nudges_on" if wanted else "utter_nudges_off")
+            return {"practice_turn": None, "practice_nudges": wanted}
         if command == "help":
             dispatcher.utter_message(response="utter_help_practice")
             return {"practice_turn": None}
@@ -147,7 +155,7 @@ class ValidatePracticeForm(FormValidationAction):
         practice, reply = respond(practice, text, code)
         log_event("practice_turn", tracker, code=code, revealed=len(reply.revealed))
         dispatcher.utter_message(response="utter_persona", name=practice.persona.name,
-                                 line=reply.text)  # fmt: skip
+                                 line=for_template(reply.text))  # fmt: skip
         if reply.nudge and nudges:
             dispatcher.utter_message(response="utter_nudge", nudge=reply.nudge)
         return {"practice_turn": None, "practice_log": [*log, [text, code]]}
@@ -170,7 +178,7 @@ class ActionFinishPractice(Action):
             return resets
         card = score_practice(replay(key, _seed(tracker), log))
         for message in card.messages():
-            dispatcher.utter_message(response="utter_scorecard", scorecard=message)
+            dispatcher.utter_message(response="utter_scorecard", scorecard=for_template(message))
         person = person_key(tracker)
         with store().begin() as session:
             kept = repositories.has_consented(session, person)
@@ -199,3 +207,13 @@ class ActionShowProgress(Action):
             response="utter_progress", progress=compare_progress(scores).message
         )
         return []
+
+
+def _nudges_wanted(text: str, currently: bool) -> bool:
+    """``/nudges off`` and ``/nudges on`` say what they mean; a bare ``/nudges`` switches."""
+    words = text.lower().split()[1:]
+    if "off" in words:
+        return False
+    if "on" in words:
+        return True
+    return not currently

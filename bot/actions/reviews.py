@@ -13,7 +13,14 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.base import button_choice, latest_intent, log_event, person_key, store
+from bot.actions.base import (
+    button_choice,
+    for_template,
+    latest_intent,
+    log_event,
+    person_key,
+    store,
+)
 from bot.coaching.answers import AnswerKind, assess_answer
 from bot.coaching.control import Turn, interpret_turn
 from bot.coaching.reviews import read_decision, read_rating
@@ -78,7 +85,7 @@ class ActionStartReview(Action):
         # here would have the form check them as if the person had answered.
         return [
             SlotSet("review_outcome_id", float(outcome_id)),
-            SlotSet("review_outcome", statement),
+            SlotSet("review_outcome", for_template(statement)),
             SlotSet("review_stopped", None),
             SlotSet("reviewing", True),
         ]
@@ -181,7 +188,7 @@ class ValidateReviewForm(FormValidationAction):
         return {
             **{slot: None for slot in REVIEW_SLOTS},
             "review_outcome_id": float(outcome_id),
-            "review_outcome": statement,
+            "review_outcome": for_template(statement),
         }
 
 

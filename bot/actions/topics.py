@@ -18,8 +18,23 @@ from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import data
-from bot.actions.base import button_choice, latest_intent, log_event, person_key, store
-from bot.coaching.answers import AnswerKind, assess_answer
+from bot.actions.base import (
+    button_choice,
+    for_template,
+    latest_intent,
+    log_event,
+    person_key,
+    store,
+    typed,
+)
+from bot.coaching.answers import (
+    LONG_ANSWER_REPLY,
+    LONG_WORDING_REPLY,
+    MAX_STATEMENT_CHARS,
+    AnswerKind,
+    assess_answer,
+    too_long,
+)
 from bot.coaching.control import CHOICES, ENDING, Turn, interpret_turn
 from bot.coaching.corrections import correction
 from bot.coaching.plan_details import own_contribution, plan_details
@@ -117,7 +132,7 @@ def _pressed_or_typed(
 ) -> tuple[str | None, str, dict[str, Any] | None]:
     """For a question answered by buttons: the button's choice, the typed text, and the slots
     to return if what was typed was a command instead."""
-    text = value if isinstance(value, str) else ""
+    text = typed(value)
     choice = button_choice(tracker)
     turn = interpret_turn(text, *latest_intent(tracker)) if choice is None else Turn.ANSWER
     return choice, text, _command(turn, slot, dispatcher, tracker, "utter_help_in_form")
@@ -143,7 +158,9 @@ class ActionAskAnswer(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response="utter_topic_question", question=_question(tracker))
+        dispatcher.utter_message(
+            response="utter_topic_question", question=for_template(_question(tracker))
+        )
         return []
 
 
@@ -177,13 +194,17 @@ class ActionAskDraftReply(Action):
         if probe is None:
             reflection = tracker.get_slot("reflection")
             if reflection:
-                dispatcher.utter_message(response="utter_reflection", reflection=reflection)
+                dispatcher.utter_message(
+                    response="utter_reflection", reflection=for_template(reflection)
+                )
             affirmation = tracker.get_slot("affirmation")
             if affirmation:
-                dispatcher.utter_message(response="utter_affirmation", affirmation=affirmation)
+                dispatcher.utter_message(
+                    response="utter_affirmation", affirmation=for_template(affirmation)
+                )
         dispatcher.utter_message(
             response="utter_show_draft",
-            draft=tracker.get_slot("draft_outcome"),
+            draft=for_template(tracker.get_slot("draft_outcome")),
             whom=tracker.get_slot("whom") or "you",
         )
         return []
@@ -220,7 +241,7 @@ class ValidateTopicsForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
-        text = value if isinstance(value, str) else ""
+        text = typed(value)
         turn = interpret_turn(text, *latest_intent(tracker), choices=frozenset({Turn.AFFIRM}))
         confirming = tracker.get_slot("confirming")
         if turn is not Turn.AFFIRM:
@@ -307,7 +328,7 @@ class ValidateTopicsForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
-        text = value if isinstance(value, str) else ""
+        text = typed(value)
         turn = interpret_turn(text, *latest_intent(tracker), choices=SKIP)
         attempts = int(tracker.get_slot("probe_count") or 0)
         done = _command(turn, "answer", dispatcher, tracker, "utter_help_in_form")
@@ -318,6 +339,8 @@ class ValidateTopicsForm(FormValidationAction):
             return _move_on(tracker, {"answer": None})
         if self._corrected(text, dispatcher, tracker):
             return {"answer": None}  # the same question is asked again
+        if too_long(text):
+            return self._too_long(dispatcher, tracker, "answer", text)
         role = _role(tracker)
         drafted = draft_for_role(
             _question(tracker), text, role, _topic(tracker), tracker.get_slot("pronoun")
@@ -367,10 +390,12 @@ class ValidateTopicsForm(FormValidationAction):
         if not draft.outcomes:
             # Nothing to confirm: say the person's words back and go on to the next topic.
             if draft.reflection and draft.reflection != NEUTRAL_REFLECTION:
-                dispatcher.utter_message(response="utter_reflection", reflection=draft.reflection)
+                dispatcher.utter_message(
+                    response="utter_reflection", reflection=for_template(draft.reflection)
+                )
             if draft.affirmation:
                 dispatcher.utter_message(
-                    response="utter_affirmation", affirmation=draft.affirmation
+                    response="utter_affirmation", affirmation=for_template(draft.affirmation)
                 )
             dispatcher.utter_message(response="utter_no_draft")
             return _move_on(tracker, {"answer": text})
@@ -396,15 +421,27 @@ class ValidateTopicsForm(FormValidationAction):
         outcome_id = tracker.get_slot("settled_outcome_id")
         # Strict: at a new question, "I mean, …" is more likely an answer than a correction.
         corrected = correction(text, strict=True) if outcome_id is not None else None
-        if not corrected:
-            return False
+        if not corrected or len(corrected) > MAX_STATEMENT_CHARS:
+            return False  # too long for one statement: taken as an answer instead
         with store().begin() as session:
             changed = repositories.set_outcome_wording(
                 session, person_key(tracker), int(outcome_id), corrected
             )
         log_event("correction", tracker, stored=changed)
-        dispatcher.utter_message(response="utter_outcome_corrected", draft=corrected)
+        dispatcher.utter_message(response="utter_outcome_corrected", draft=for_template(corrected))
         return True
+
+    def _too_long(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str
+    ) -> dict[str, Any]:
+        """An answer too long to take as one: say so and ask again (after a check for risk,
+        which is never skipped, however long the message)."""
+        risk = detect_risk(text)
+        if risk is not None:
+            return self._risk(dispatcher, tracker, person_key(tracker), text, risk.category)
+        log_event("too_long", tracker, slot=slot, chars=len(text))
+        dispatcher.utter_message(text=LONG_ANSWER_REPLY)
+        return {slot: None}
 
     @staticmethod
     def _risk(
@@ -428,7 +465,7 @@ class ValidateTopicsForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
-        text = value if isinstance(value, str) else ""
+        text = typed(value)
         intent, confidence = latest_intent(tracker)
         turn = interpret_turn(text, intent, confidence, choices=CHOICES)
         done = _command(turn, "draft_reply", dispatcher, tracker, "utter_help_draft")
@@ -445,6 +482,10 @@ class ValidateTopicsForm(FormValidationAction):
             # "no, I meant …" or just the words the person would use.
             wording = correction(text) or clean(text)
             if assess_answer(wording) is AnswerKind.EMPTY:
+                return {"draft_reply": None, "probe": "reword"}
+            if len(wording) > MAX_STATEMENT_CHARS:
+                log_event("too_long", tracker, slot="draft_reply", chars=len(wording))
+                dispatcher.utter_message(text=LONG_WORDING_REPLY)
                 return {"draft_reply": None, "probe": "reword"}
             # Anything else typed here is the person's own wording of the outcome.
             reply, statement = "reworded", wording
@@ -468,7 +509,7 @@ class ValidateTopicsForm(FormValidationAction):
 
         Returns the cleaned text, and the slots to return when the answer is not to be kept.
         """
-        text = value if isinstance(value, str) else ""
+        text = typed(value)
         turn = interpret_turn(text, *latest_intent(tracker), choices=SKIP)
         done = _command(turn, slot, dispatcher, tracker, "utter_help_in_form")
         if done is not None:
@@ -480,6 +521,8 @@ class ValidateTopicsForm(FormValidationAction):
             return text, self._risk(dispatcher, tracker, person_key(tracker), text, risk.category)
         if turn is Turn.SKIP or assess_answer(text) in (AnswerKind.EMPTY, AnswerKind.DONT_KNOW):
             return text, _move_on(tracker, {slot: None})
+        if too_long(text):
+            return text, self._too_long(dispatcher, tracker, slot, text)
         return clean(text), None
 
     def validate_outcome_why(
@@ -620,12 +663,14 @@ class ActionFinishTopics(Action):
             confirmed = [tracker.get_slot("draft_outcome")]
         steps = [action["what"] for action in record["actions"]]
         for part in empowering_summary(record["strengths"], confirmed, steps, record["role"]):
-            dispatcher.utter_message(response="utter_summary", summary=part)
+            dispatcher.utter_message(response="utter_summary", summary=for_template(part))
         if notes:
-            dispatcher.utter_message(response="utter_summary", summary=notes_summary(notes))
+            dispatcher.utter_message(
+                response="utter_summary", summary=for_template(notes_summary(notes))
+            )
         asked_for = services_summary(record["services"])
         if asked_for:
-            dispatcher.utter_message(response="utter_summary", summary=asked_for)
+            dispatcher.utter_message(response="utter_summary", summary=for_template(asked_for))
         if record.get("consented_at"):
             dispatcher.utter_message(response="utter_summary_end")
         else:

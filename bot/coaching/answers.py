@@ -27,6 +27,24 @@ _DONT_KNOW = re.compile(
 )
 
 
+# The longest answer taken as one: as much as one Telegram message holds. Longer answers
+# (pasted letters, or anything sent straight to the REST channel) are not drafted from or
+# stored; the person is told so and asked for the main thing.
+MAX_ANSWER_CHARS = 4096
+# The longest wording of one thing that matters that is kept as it is.
+MAX_STATEMENT_CHARS = 500
+LONG_ANSWER_REPLY = (
+    "That's a lot to take in at once, so I haven't added it to your answers. "
+    "Could you tell me the main thing in a few sentences?"
+)
+LONG_WORDING_REPLY = "That's quite long for one thing that matters — a sentence or two is plenty."
+
+
+def too_long(text: str | None, limit: int = MAX_ANSWER_CHARS) -> bool:
+    """Whether an answer is longer than ``limit`` characters once trimmed."""
+    return len((text or "").strip()) > limit
+
+
 def assess_answer(answer: str | None) -> AnswerKind:
     """Classify a free answer as empty, "don't know", too short to draft from, or full."""
     text = clean(answer)

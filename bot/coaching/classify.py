@@ -14,7 +14,7 @@ from spacy.tokens import Span as SpacySpan
 
 from bot.coaching.contracts import DOMAINS, Classification, Kind, Span
 from bot.coaching.nlp import get_nlp, services_in
-from bot.coaching.text import clean
+from bot.coaching.text import clean, masked
 
 # Verbs that ask for an input rather than name an aim: "get a ramp", "have more hours".
 _INPUT_VERBS = {"get", "have", "need", "want", "like", "arrange", "sort", "give", "provide",
@@ -95,6 +95,6 @@ def classify_statement(text: str) -> Classification:
     original = text if isinstance(text, str) else ""
     if not clean(original):
         return Classification(text=original, kind="other", domain=None, services=[])
-    doc = get_nlp()(original)
+    doc = get_nlp()(masked(original))  # same length: service offsets still hold
     kind, domain, services = classify_doc(doc)
     return Classification(original, kind, domain, _spans(services, original))

@@ -59,7 +59,9 @@ def interpret_turn(
     allowed = ALWAYS | choices
     message = clean(text)
     if message.startswith("/"):
-        name = message[1:].split("{", 1)[0].split()[0].lower() if len(message) > 1 else ""
+        # "/", "/{...}" and "/ {" name nothing: they are (odd) answers, never a crash.
+        head = message[1:].split("{", 1)[0].split()
+        name = head[0].lower() if head else ""
         if not name:
             return Turn.ANSWER
         turn = Turn(name) if name in Turn._value2member_map_ else ALIASES.get(name)

@@ -22,7 +22,7 @@ from bot.coaching.nlp import get_nlp
 from bot.coaching.reflect import affirmation, reflect
 from bot.coaching.risk import detect_risk
 from bot.coaching.strengths import find_strengths
-from bot.coaching.text import clean
+from bot.coaching.text import clean, masked
 
 _LEADING = re.compile(
     r"^(?:(?:(?:yes|no|aye|yeah|nah|ok|okay)\s*[,.!?]|well|um+|erm+|er|uh+|honestly|so|oh|och|"
@@ -290,7 +290,9 @@ def draft_answer(question: str, answer: str) -> AnswerDraft:
         return AnswerDraft([], [], [], reflection, None, risk)
 
     nlp = get_nlp()
-    doc = nlp(text)
+    # Control and invisible characters never reach a statement, and lone surrogates never
+    # reach the tokenizer (it cannot encode them); offsets into ``text`` still hold.
+    doc = nlp(masked(text))
     sentences = [s for s in doc.sents if s.text.strip()]
     # Classify each sentence on its own: one answer often mixes a problem, a request and an aim.
     sentence_docs = list(nlp.pipe(s.text for s in sentences))
@@ -324,8 +326,11 @@ def draft_answer(question: str, answer: str) -> AnswerDraft:
             if aim:
                 statement = _tidy(f"I want to {aim.group('aim')}")
                 statement = _without_services(statement, names)
-        if statement is None or not _complete(statement):
+        if statement is None:
             continue
+        statement = " ".join(statement.split())
+        if not _complete(statement) or any(statement == o.statement for _, o in drafted):
+            continue  # cut off, or the same words said twice: one statement is enough
         if domain is None:  # an aim found inside a request or a problem
             domain = domain_of(nlp(statement))
         drafted.append((index, DraftedOutcome(statement, domain)))

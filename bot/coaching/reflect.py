@@ -57,6 +57,9 @@ def turn_pronouns(text: str) -> str:
         if not token[0].isalpha():
             out.append(token)
             continue
+        if out and out[-1].endswith(("<", "</")):
+            out.append(token)  # a tag name typed as text ("<i>"), not a pronoun
+            continue
         if lower == "was" and previous_word in _WAS_AFTER:
             replacement = "were"
         elif lower == "you":

@@ -1,10 +1,22 @@
-"""Engine and session factory: the one place that opens database connections."""
+"""Engine and session factory: the one place that opens database connections.
+
+On PostgreSQL the engine rides out a server restart or fail-over: every pooled connection is
+checked before use (``pool_pre_ping``), so one the server closed is replaced, and a new
+connection that the server refuses because it is down or still starting is tried again for a
+few seconds (:data:`CONNECT_RETRY_DELAYS`). Only connecting is retried, never a statement: a
+unit of work that loses its connection part-way is rolled back whole and its error reaches the
+caller (the action fails, Rasa says nothing, and the front end tells the person their answers
+so far are safe and to send that again).
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -13,6 +25,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from bot.config import ensure_private_dir
+
+log = logging.getLogger(__name__)
+
+# Seconds to wait before each further attempt to connect to a PostgreSQL server that is down
+# or starting up: about 6 s in all, enough for a restart, short enough that a person waiting
+# for a reply is told about trouble rather than left waiting.
+CONNECT_RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 2.0)
+# SQLSTATEs that mean "not now" rather than "never": the server is starting or shutting down,
+# or the connection failed.
+_TRANSIENT_SQLSTATES = {"57P01", "57P02", "57P03", "08000", "08001", "08003", "08006"}
+# Errors on connecting carry no SQLSTATE (psycopg gives libpq's message only): these words
+# mean trying again cannot help, so the error is reported at once.
+_PERMANENT_CONNECT_ERRORS = (
+    "password authentication failed",
+    "does not exist",
+    "no pg_hba.conf entry",
+    "permission denied",
+)
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -40,7 +70,37 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if is_postgresql(url):
+        event.listen(engine, "do_connect", _connect_patiently)
+    return engine
+
+
+def _connect_patiently(dialect: Any, _record: Any, cargs: tuple, cparams: dict) -> Any:
+    """Connect, trying again while the server is down or starting (``do_connect`` hook)."""
+    for delay in (*CONNECT_RETRY_DELAYS, None):
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as error:
+            if delay is None or not is_transient(error):
+                raise
+            log.warning("database_unreachable retry_in=%.2fs", delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a database error means the server is down for now (worth trying again).
+
+    A server shutting down or starting up answers with SQLSTATE class 57P or 08; a refused or
+    dropped connection has no SQLSTATE. A wrong password or a missing database is permanent.
+    """
+    error = getattr(error, "orig", None) or error  # SQLAlchemy wraps the driver's error
+    state = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+    if state:
+        return state in _TRANSIENT_SQLSTATES
+    message = str(error).lower()
+    return not any(words in message for words in _PERMANENT_CONNECT_ERRORS)
 
 
 @lru_cache(maxsize=4)

@@ -9,7 +9,9 @@ PTB only carries messages; Rasa's tracker owns the dialogue. What this module ad
 * only private chats are served: the conversation is about personal information;
 * non-text messages get a polite "text only" reply and are not forwarded;
 * an edited message is not forwarded again (Rasa has already acted on the first version); the
-  person gets one short note per chat saying to send a new message instead;
+  person gets one short note per edited message saying to send a new message instead;
+* a message with no words (only spaces, invisible characters or a lone "/") is not forwarded:
+  the person is asked to type it again;
 * if Rasa is down the person is told their answers are safe and to try again shortly.
 
 Logs never contain message text, names or chat ids.
@@ -24,6 +26,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import Bot, BotCommand, CallbackQuery, InputFile, Update
 from telegram.constants import ChatAction, ChatType
@@ -40,11 +43,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Settings, load_secret
-from bot.front_ends import document_in, wants_erasure
-from bot.rasa_client import RasaClient, RasaError
+from bot.config import LOOPBACK_HOSTS, Settings, load_secret, telegram_webhook_secret
+from bot.front_ends import TROUBLE_MESSAGE, document_in, shows_nothing, wants_erasure
+from bot.logs import conversation
+from bot.rasa_client import RasaClient, RasaError, RasaPool
 from bot.store.pseudonym import pseudonym
 from bot.store.trackers import erase_conversation
+from bot.telegram.delivery import deliver
 from bot.telegram.format import (
     PayloadStore,
     buttons_to_markup,
@@ -58,10 +63,8 @@ logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
 
 TEXT_ONLY_REPLY = "Sorry — I can only read text for now. Could you type your answer?"
-TROUBLE_REPLY = (
-    "I'm having a bit of trouble just now — your answers so far are safe. "
-    "Please try again in a minute."
-)
+NO_WORDS_REPLY = "I didn't catch any words there. Could you type that again?"
+TROUBLE_REPLY = TROUBLE_MESSAGE  # the same words as the terminal chat's
 PRIVATE_ONLY_REPLY = (
     "Hello! I only work in a private chat, because we talk about personal information. "
     "Please send me a direct message instead — nothing said here has been passed on."
@@ -95,6 +98,7 @@ COMMANDS = (
 SETTINGS = "settings"
 RASA_CLIENT = "rasa_client"
 SENDER_FOR = "sender_for"
+LOG_NAME_FOR = "log_name_for"
 RECENT_UPDATE_IDS = "recent_update_ids"
 PAYLOADS = "long_payloads"
 TOLD_PRIVATE_ONLY = "told_private_only"
@@ -152,7 +156,7 @@ def api_root(base_url: str) -> str:
 
 def build_application(
     settings: Settings,
-    rasa_client_factory: Callable[[str], RasaClient] = RasaClient,
+    rasa_client_factory: Callable[[str], RasaClient] | None = None,
 ) -> Application:
     """Build the PTB application that bridges Telegram and Rasa.
 
@@ -163,7 +167,9 @@ def build_application(
 
     Args:
         settings: From :func:`bot.config.get_settings`; needs ``telegram_token``.
-        rasa_client_factory: Called with ``settings.rasa_url`` in ``post_init``.
+        rasa_client_factory: Called with ``settings.rasa_url`` in ``post_init``; by default
+            a :class:`~bot.rasa_client.RasaPool` over ``settings.rasa_urls`` (each chat to a
+            stable Rasa replica, failing over to the next when it is unreachable).
 
     Returns:
         The application, with handlers, rate limiter and lifecycle hooks set.
@@ -177,7 +183,11 @@ def build_application(
     async def post_init(application: Application) -> None:
         secret = load_secret(settings)  # read once; the secret never leaves this process
         application.bot_data[SENDER_FOR] = functools.partial(pseudonym, secret, CHANNEL)
-        client = rasa_client_factory(settings.rasa_url)
+        application.bot_data[LOG_NAME_FOR] = functools.partial(conversation, secret=secret)
+        if rasa_client_factory is not None:
+            client = rasa_client_factory(settings.rasa_url)
+        else:
+            client = RasaPool(settings.rasa_urls or (settings.rasa_url,))
         application.bot_data[RASA_CLIENT] = client
         if not await client.is_up():
             logger.warning("Rasa is not answering yet; people will be asked to try again")
@@ -232,6 +242,13 @@ def add_handlers(application: Application) -> None:
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.ATTACHMENT, _on_attachment)
     )
+    # Anything else a person can send (a poll, a checklist, a location, a dice…) gets the
+    # same polite "text only"; service messages (someone joined, a pinned message) get nothing.
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL, _on_attachment
+        )
+    )
     application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, _on_edited))
     application.add_error_handler(_on_error)
 
@@ -247,6 +264,88 @@ def run_polling(settings: Settings) -> None:
     application = build_application(settings)
     logger.info("Telegram bridge starting (polling)")
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    logger.info("Telegram bridge stopped")
+
+
+class WebhookConfigError(ValueError):
+    """The webhook options cannot be used as given; the message says why."""
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """``host:port`` (``[::1]:port`` for IPv6) to a host and a port.
+
+    Raises:
+        WebhookConfigError: It is not a host and a port.
+    """
+    host, sep, port = value.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise WebhookConfigError(f"--listen must be host:port (e.g. 127.0.0.1:8443), not {value!r}")
+    return host, int(port)
+
+
+def check_webhook(settings: Settings, url: str, host: str, allow_public: bool) -> None:
+    """Refuse a webhook set-up that would be unsafe or that Telegram would not accept.
+
+    The listener speaks plain HTTP and relies on the secret token alone, so it listens on
+    loopback behind a reverse proxy that terminates TLS, unless ``allow_public`` says
+    otherwise. Telegram only delivers to ``https://`` URLs (a local Bot API server, set with
+    ``TELEGRAM_API_BASE_URL``, also delivers to ``http://``).
+
+    Raises:
+        WebhookConfigError: Saying what to change.
+    """
+    if host not in LOOPBACK_HOSTS and not allow_public:
+        raise WebhookConfigError(
+            f"Refusing to listen for webhooks on {host}: the listener speaks plain HTTP. "
+            "Listen on 127.0.0.1 behind a reverse proxy that terminates TLS, or pass "
+            "--allow-public."
+        )
+    scheme = urlsplit(url).scheme
+    if scheme != "https" and not (scheme == "http" and settings.telegram_base_url):
+        raise WebhookConfigError(f"--webhook must be an https:// URL, not {url!r}")
+
+
+def run_webhook(settings: Settings, url: str, listen: str, *, allow_public: bool = False) -> None:
+    """Run the bridge in webhook mode until SIGINT or SIGTERM.
+
+    Telegram posts each update to ``url`` (the reverse proxy's public address), which the
+    proxy passes on to the listener at ``listen``, the same path. Telegram sends the secret
+    token (:func:`bot.config.telegram_webhook_secret`) with every update; PTB answers 403 to a
+    request without it and passes nothing on. Telegram delivers one update at a time and they
+    are handled in order, as with polling. Run one bridge per bot: the repeated-update guard
+    and long button payloads live in its memory.
+
+    Args:
+        settings: From :func:`bot.config.get_settings`.
+        url: The public HTTPS URL Telegram posts to (registered with ``setWebhook``).
+        listen: ``host:port`` the listener binds.
+        allow_public: Allow a listen address other than loopback.
+
+    Raises:
+        WebhookConfigError: The options are unsafe or unusable.
+    """
+    host, port = parse_listen(listen)
+    check_webhook(settings, url, host, allow_public)
+    secret = telegram_webhook_secret(settings)
+    # httpx logs Bot API URLs (with the token); PTB's webhook handler logs each update's
+    # content at DEBUG. Neither may reach a log.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("telegram.ext.Updater").setLevel(logging.INFO)
+    application = build_application(settings)
+    logger.info("Telegram bridge starting (webhook, listening on %s:%d)", host, port)
+    application.run_webhook(
+        listen=host,
+        port=port,
+        url_path=urlsplit(url).path.strip("/"),
+        webhook_url=url,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=False,
+        # One delivery at a time keeps a person's messages in the order they sent them, as
+        # polling does; the listener only queues each update, so this costs little.
+        max_connections=1,
+    )
     logger.info("Telegram bridge stopped")
 
 
@@ -280,10 +379,13 @@ async def _on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or message.text is None:
         return
     text = to_rasa_text(message.text)
-    if text:
-        # Typing an answer answers the question too: its buttons go, as after a press.
-        await _remove_keyboard(context, message.chat_id)
-        await _relay(context, message.chat_id, text)
+    if not text:
+        # Only spaces, invisible characters or a lone "/": say so rather than go quiet.
+        await message.reply_text(NO_WORDS_REPLY)
+        return
+    # Typing an answer answers the question too: its buttons go, as after a press.
+    await _remove_keyboard(context, message.chat_id)
+    await _relay(context, message.chat_id, text)
 
 
 async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -321,8 +423,11 @@ async def _on_attachment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def _on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat = update.effective_chat
-    if chat is not None and context.bot_data[TOLD_ABOUT_EDITS].add(chat.id):
+    chat, edited = update.effective_chat, update.edited_message
+    if chat is None or edited is None:
+        return
+    # One note per edited message (however often it is edited), so no edit passes unremarked.
+    if context.bot_data[TOLD_ABOUT_EDITS].add((chat.id, edited.message_id)):
         await context.bot.send_message(chat.id, EDITED_REPLY)
 
 
@@ -337,8 +442,16 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _relay(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> None:
     """Send ``text`` to Rasa as this chat's pseudonym and pass every reply on, in order."""
-    client: RasaClient = context.bot_data[RASA_CLIENT]
     sender = context.bot_data[SENDER_FOR](chat_id)
+    # Every log line of this turn carries the conversation's log pseudonym (bot/logs.py).
+    with context.bot_data[LOG_NAME_FOR](sender):
+        await _relay_as(context, chat_id, sender, text)
+
+
+async def _relay_as(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, sender: str, text: str
+) -> None:
+    client: RasaClient = context.bot_data[RASA_CLIENT]
     try:
         async with _typing(context.bot, chat_id):
             replies = await client.send(sender, text)
@@ -346,7 +459,13 @@ async def _relay(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) ->
         logger.warning(
             "Rasa could not answer (%s); asked the person to try again", type(exc).__name__
         )
-        await context.bot.send_message(chat_id, TROUBLE_REPLY)
+        await deliver(context.bot.send_message, chat_id, TROUBLE_REPLY)
+        return
+    if shows_nothing(replies) and not any(wants_erasure(reply) for reply in replies):
+        # Rasa answers with nothing when an action failed (the action server is down): the
+        # form is still at the same question, so the person's next message answers it.
+        logger.warning("Rasa answered with nothing; asked the person to try again")
+        await deliver(context.bot.send_message, chat_id, TROUBLE_REPLY)
         return
     with_buttons = await send_replies(context.bot, chat_id, replies, context.bot_data[PAYLOADS])
     if with_buttons is not None:
@@ -382,7 +501,8 @@ async def send_replies(
     Text is split to Telegram's limit; buttons become an inline keyboard on the last part.
     An ``image`` is sent as a photo after the text. A ``custom`` payload is used for its
     ``text`` and its ``document`` (sent as a file); anything else in it is skipped (logged by
-    key count only).
+    key count only). Each call goes through :func:`bot.telegram.delivery.deliver`: tried
+    again when Telegram did not take it, never sent twice.
 
     Args:
         bot: The bot to send with.
@@ -399,8 +519,11 @@ async def send_replies(
             text = custom["text"]
         elif document is not None:
             filename, content = document
-            await bot.send_document(
-                chat_id, InputFile(content, filename=filename), filename=filename
+            await deliver(
+                bot.send_document,
+                chat_id,
+                InputFile(content, filename=filename),
+                filename=filename,
             )
         elif custom is not None and not wants_erasure(reply):
             size = len(custom) if isinstance(custom, Mapping) else 0
@@ -411,16 +534,17 @@ async def send_replies(
             parts = [BUTTONS_ONLY_PROMPT]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            sent = await bot.send_message(chat_id, part, reply_markup=markup if last else None)
-            if last and markup is not None:
+            markup_here = markup if last else None
+            sent = await deliver(bot.send_message, chat_id, part, reply_markup=markup_here)
+            if sent is not None and markup_here is not None:
                 with_buttons = sent.message_id
         image = reply.get("image")
         if image:
             try:
-                await bot.send_photo(chat_id, str(image))
+                await deliver(bot.send_photo, chat_id, str(image))
             except TelegramError as exc:
                 logger.warning("Could not send an image (%s); sent its link", type(exc).__name__)
-                await bot.send_message(chat_id, str(image))
+                await deliver(bot.send_message, chat_id, str(image))
     return with_buttons
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.coaching.text import plain
 from bot.front_ends import typed_to_rasa
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,6 @@ logger = logging.getLogger(__name__)
 TELEGRAM_TEXT_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
 
-_KEEP_CONTROLS = {"\n", "\t"}
 # A sentence ends at . ! ? or … (possibly several), optionally followed by closing quotes or
 # brackets, when whitespace comes next.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
@@ -33,10 +33,11 @@ _JOINERS = {"\u200d", "\ufe0e", "\ufe0f"}
 
 
 def clean_text(text: str) -> str:
-    """Strip control characters (except newline and tab) and lone surrogates.
+    """Strip control characters (except newline and tab), lone surrogates and invisible
+    format characters such as the zero-width space and bidi overrides.
 
-    ``\\r\\n`` becomes ``\\n``. Format characters such as the zero-width joiner are kept, because
-    emoji sequences need them.
+    ``\\r\\n`` becomes ``\\n``. The joiners are kept, because emoji sequences need them
+    (see :func:`bot.coaching.text.plain`, which this is).
 
     Args:
         text: Text from a user or from Rasa.
@@ -44,11 +45,7 @@ def clean_text(text: str) -> str:
     Returns:
         The text without characters Telegram or our logs should never see.
     """
-    return "".join(
-        char
-        for char in text
-        if char in _KEEP_CONTROLS or unicodedata.category(char) not in ("Cc", "Cs")
-    )
+    return plain(text)
 
 
 def to_rasa_text(text: str) -> str:

@@ -56,6 +56,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cache-Control": "no-store",
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b\u2028\u2029]")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -160,9 +161,9 @@ def create_app(config: WebConfig, *, name: str | None = None) -> Sanic:
 
     @app.on_response
     async def security_headers(request: Request, response: HTTPResponse) -> None:
-        for header, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(header, value)
-        response.headers.setdefault("Cache-Control", "no-store")
+        # Set, not defaulted: no route or error page can weaken them, and nothing the page
+        # sends (a plan, a download, an error, even the style sheet) is kept by a cache.
+        response.headers.update(SECURITY_HEADERS)
 
     @app.get("/")
     async def entry(request: Request) -> HTTPResponse:
@@ -170,11 +171,7 @@ def create_app(config: WebConfig, *, name: str | None = None) -> Sanic:
 
     @app.get("/style.css")
     async def style(request: Request) -> HTTPResponse:
-        return text(
-            pages.STYLE,
-            content_type="text/css; charset=utf-8",
-            headers={"Cache-Control": "max-age=3600"},
-        )
+        return text(pages.STYLE, content_type="text/css; charset=utf-8")
 
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:

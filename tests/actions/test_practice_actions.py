@@ -67,6 +67,16 @@ def test_tips_can_be_switched_off() -> None:
     assert len(quiet["practice_log"]) == 2
 
 
+
+def test_nudges_off_and_on_say_what_they_mean() -> None:
+    off = {"practice_persona": "iris", "practice_log": [], "practice_nudges": False}
+    result, dispatcher = validate("practice_turn", "/nudges off", intent="nudges", **off)
+    assert result["practice_nudges"] is False
+    assert responses(dispatcher) == ["utter_nudges_off"]
+    result, dispatcher = validate("practice_turn", "/nudges on", intent="nudges", **off)
+    assert result["practice_nudges"] is True
+    assert responses(dispatcher) == ["utter_nudges_on"]
+
 def test_end_gives_the_scorecard_and_keeps_it_for_progress(db) -> None:
     with db.begin() as session:
         repo.record_consent(session, person_key(make_tracker("trainee")))

@@ -270,3 +270,15 @@ def test_a_trainee_practises_with_iris_and_gets_a_scorecard_and_progress(bot) ->
     progress = bot.texts(sender, typed_to_rasa("/progress"))
     assert progress and progress[0]
     assert len(bot.export("rest", sender)["practice"]) == 2
+
+
+def test_buttons_reach_the_person_whole_and_rasa_logs_no_placeholder_errors(bot) -> None:
+    sender = "buttons-and-placeholders"
+    bot.say(sender, "hello")
+    asked = bot.say(sender, "/affirm")
+    payloads = [button["payload"] for button in asked[-1]["buttons"]]
+    assert '/choose{"choice":"self"}' in payloads and '/choose{"choice":"practice"}' in payloads
+    offer = bot.say(sender, '/choose{"choice":"practice"}')
+    assert '/choose{"choice":"iris"}' in [b["payload"] for b in offer[-1]["buttons"]]
+    # Single braces in a payload made Rasa log an interpolation error for every such message.
+    assert "interpolator.interpolate.text" not in bot.logs()

@@ -21,11 +21,12 @@ async tests use the ``*_async`` variants so the event loop (and the bot) keeps r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -104,6 +105,7 @@ class FakeBotApi:
         self._chats: dict[int, JSON] = {}
         self._messages: dict[tuple[int, int], JSON] = {}
         self._failures: dict[str, list[tuple[int, int | None, str]]] = {}
+        self._late: dict[str, list[float]] = {}  # method → seconds (answer_late)
         self._closed = False
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -284,6 +286,31 @@ class FakeBotApi:
             )
         with self._cond:
             self._failures.setdefault(method, []).append((status, retry_after, description))
+
+    def answer_late(self, method: str, seconds: float) -> None:
+        """Handle the next call to ``method`` as usual but answer only after ``seconds``.
+
+        Telegram got the request and acted on it (a message counts as sent), but a client
+        whose read timeout is shorter gives up before the answer: it cannot tell whether the
+        call worked. Combine with :meth:`fail_next` for a slow failure.
+        """
+        with self._cond:
+            self._late.setdefault(method, []).append(seconds)
+
+    def _lateness(self, method: str) -> float:
+        with self._cond:
+            queue = self._late.get(method)
+            return queue.pop(0) if queue else 0.0
+
+    @contextlib.contextmanager
+    def together(self) -> Iterator[None]:
+        """Updates pushed inside the block reach the bot in one ``getUpdates`` answer.
+
+        A long poll cannot return while the block holds the fake's lock, so messages sent
+        "at the same instant" arrive as one batch, as Telegram delivers them.
+        """
+        with self._cond:
+            yield
 
     # --- inspecting -----------------------------------------------------------------------
 
@@ -543,7 +570,9 @@ def _make_handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             else:
                 method = url.path[len(prefix) :]
                 params = parse_params(self.headers.get("Content-Type", ""), body, url.query)
+                late = api._lateness(method)
                 status, answer = api.handle(method, params)
+                time.sleep(late)  # answer_late: the call is handled, its answer delayed
             data = json.dumps(answer).encode()
             try:
                 self.send_response(status)
