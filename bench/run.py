@@ -9,7 +9,10 @@
 3. REST turn latency (p50/p95/p99) with 1 and with 20 concurrent simulated people, overall and
    for the turns that run a custom action on the action server;
 4. peak resident memory (RSS) of the Rasa server and of the action server (each summed over the
-   process and its children).
+   process and its children);
+5. load (:mod:`bench.load`): 200 simulated people walking whole journeys at once for 60 s, on
+   two Rasa replicas with PostgreSQL and Redis, then on one replica with SQLite, each followed
+   by an audit that every answer is in the record once and in order.
 
 Everything runs on loopback, on its own ports (never 5005/5055), with a throw-away var/
 directory under bench/work/, so a developer's running servers and records are left alone.
@@ -19,7 +22,9 @@ Latency is measured at three levels: 1 person, 20 people at once who reply the i
 arrives (a saturating load), and 20 people at once who pause about 2 s between turns (still far
 faster than people type). Options: ``--quick`` (fewer turns: a smoke run), ``--skip-baseline``
 (this bot only), ``--keep-work`` (keep bench/work/<stamp>/ with logs and models even when
-the run succeeds; it is kept anyway when a step fails).
+the run succeeds; it is kept anyway when a step fails), ``--skip-load`` (no load benchmark),
+``--load-only`` (only the load benchmark; the other figures are taken from
+bench/results/latest.json).
 """
 
 from __future__ import annotations
@@ -502,6 +507,7 @@ def render_report(results: dict[str, Any]) -> str:
         f"{format_value(_get(starter, 'init', 'seconds'), 's')}.",
         "",
         *coaching.render(results.get("coaching") or {}),
+        *_load_section(results.get("load")),
         "## Machine",
         "",
         f"- CPU: {machine.get('cpu_model', '?')}, {machine.get('logical_cpus', '?')} logical CPUs "
@@ -519,6 +525,15 @@ def render_report(results: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _load_section(load: dict[str, Any] | None) -> list[str]:
+    """The "Load" section (bench.load imports this module, so it is imported late)."""
+    if not load:
+        return []
+    from bench.load import render_section
+
+    return render_section(load)
 
 
 # --- machine ----------------------------------------------------------------------------
@@ -1316,7 +1331,40 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--skip-baseline", action="store_true", help="do not measure the starter bot"
     )
     parser.add_argument("--keep-work", action="store_true", help="keep bench/work/<stamp>/")
+    parser.add_argument("--skip-load", action="store_true", help="no load benchmark")
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="only the load benchmark (other figures from bench/results/latest.json)",
+    )
     return parser.parse_args(argv)
+
+
+# (people, seconds) of the load benchmark; --quick makes it a smoke run.
+LOAD_SIZE = (200, 60.0)
+QUICK_LOAD_SIZE = (50, 20.0)
+
+
+def bench_load(work: Path, quick: bool) -> dict[str, Any]:
+    """Both load configurations (bench.load), one after the other."""
+    from bench import load
+
+    people, seconds = QUICK_LOAD_SIZE if quick else LOAD_SIZE
+    log(f"load: {people} people for {seconds:g} s, two paces, on two replicas then on one")
+    return load.run_profiles(people, seconds, work_root=work)
+
+
+def load_failures(load: dict[str, Any] | None) -> list[str]:
+    """A load run that could not finish, or whose audit found an answer lost or repeated."""
+    from bench.load import all_runs
+
+    failed = []
+    for run in all_runs(load):
+        if run.get("error"):
+            failed.append(f"load, {run.get('label')}: {run['error']}")
+        elif not (run.get("integrity") or {}).get("ok"):
+            failed.append(f"load, {run.get('label')}: the audit found problems")
+    return failed
 
 
 def write_outputs(results: dict[str, Any], stamp: str) -> Path:
@@ -1332,6 +1380,8 @@ def write_outputs(results: dict[str, Any], stamp: str) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.load_only:
+        return main_load_only(args)
     ports = list(COACH_PORTS) + ([] if args.skip_baseline else list(STARTER_PORTS))
     assert not RESERVED_PORTS & set(ports)
     busy = [port for port in ports if not port_is_free(port)]
@@ -1366,6 +1416,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["bots"]["coach"] = bench_coach(work, turns)
         if not args.skip_baseline:
             results["bots"]["starter"] = bench_starter(work, turns)
+        if not args.skip_load:
+            results["load"] = bench_load(work, args.quick)
     finally:
         leftovers = kill_leftover_children()
         if leftovers:
@@ -1377,11 +1429,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(all_turns_table(results["bots"]))
     failed = [e for bot in results["bots"].values() for e in bot.get("errors", [])]
+    failed += load_failures(results.get("load"))
     for error in failed:
         print(f"FAILED: {error}", file=sys.stderr)
     log(f"results: {path}; report: {DOC_PATH}")
     if failed or args.keep_work:
         log(f"kept {work} (logs, models)")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if failed else 0
+
+
+def main_load_only(args: argparse.Namespace) -> int:
+    """Run the load benchmark alone and put it in the report beside the last full run's
+    figures (bench/results/latest.json)."""
+    latest = RESULTS_DIR / "latest.json"
+    results: dict[str, Any] = json.loads(latest.read_text()) if latest.exists() else {"bots": {}}
+    now = dt.datetime.now(dt.UTC)
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    work = WORK_ROOT / stamp
+    work.mkdir(parents=True)
+    try:
+        results["load"] = bench_load(work, args.quick)
+    finally:
+        leftovers = kill_leftover_children()
+        if leftovers:
+            log(f"killed leftover processes {leftovers}")
+    results.setdefault("finished_at", now.isoformat(timespec="seconds"))
+    path = write_outputs(results, stamp)
+    failed = load_failures(results["load"])
+    for error in failed:
+        print(f"FAILED: {error}", file=sys.stderr)
+    log(f"results: {path}; report: {DOC_PATH}")
+    if failed or args.keep_work:
+        log(f"kept {work} (logs)")
     else:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if failed else 0
