@@ -73,6 +73,9 @@ HOST = "127.0.0.1"
 DEFAULT_PEOPLE = 200
 DEFAULT_SECONDS = 60.0
 DEFAULT_THINK_S = (2.0, 6.0)
+# Warm-up (people start part-way through a journey): at most this many people send at once.
+WARMUP_CONCURRENCY = 8
+WARMUP_ALLOWANCE_S = 600.0
 REQUEST_TIMEOUT_S = 30.0  # a turn not answered by then counts as a timeout
 START_TIMEOUT_S = 240.0  # servers (two Rasa replicas load their models at the same time)
 P95_TARGET_MS = 300.0  # with two replicas (issue 8)
@@ -240,6 +243,7 @@ class Sent:
     ok: bool = False
     error: str | None = None  # kind of failure, when not ok
     reply: str | None = None  # the bot's last words, when they fit no step of the journey
+    warmup: bool = False  # sent before the window, to start people part-way: not measured
 
 
 @dataclasses.dataclass
@@ -276,12 +280,16 @@ async def simulate(
     typing_s: tuple[float, float] = (0.0, 0.0),
     seed: int = 8,
     timeout: float = REQUEST_TIMEOUT_S,
+    warmup_turns: int = 0,
 ) -> tuple[list[Journey], float]:
     """Run ``people`` simulated people for ``seconds``; returns their journeys and the time
     from the start until the last turn in flight finished.
 
     Before each message a person pauses uniformly within ``think_s``, plus within
-    ``typing_s`` before a typed answer (not a button)."""
+    ``typing_s`` before a typed answer (not a button). With ``warmup_turns``, each person
+    first goes through between 0 and that many turns of a journey without pausing, a few
+    people at a time and unmeasured, so that the window sees people at every stage of a
+    journey (later turns cost more) rather than only the first few turns."""
     from bot.rasa_client import RasaError, RasaPool
 
     questions = topic_questions()
@@ -294,6 +302,9 @@ async def simulate(
     loop = asyncio.get_running_loop()
     start = loop.time()
     deadline = start + seconds
+    warming = asyncio.Semaphore(WARMUP_CONCURRENCY)
+    window_open = asyncio.Event()
+    still_warming = people
 
     async def wait(pause: float) -> bool:
         """Sleep ``pause`` seconds, or until the window closes; whether it is still open."""
@@ -313,50 +324,85 @@ async def simulate(
                 typing = pauses.uniform(*typing_s) if kind in TYPED_KINDS else 0.0
                 return pauses.uniform(low, high) + typing
 
-            # People arrive over the longest pause, then keep their pace.
-            if not await wait(pauses.uniform(0, high + typing_s[1])):
-                return
-            journey_number = 0
-            pause: float | None = None
-            while loop.time() < deadline:
-                journey_number += 1
-                journey = Journey(number, journey_number, sender_id(run_id, number, journey_number))
+            async def send(
+                journey: Journey, kind: str, text: str, pause: float | None, warmup: bool = False
+            ) -> tuple[str, str]:
+                """One message; returns what comes next (kind ``stop``: the journey ended)."""
+                turn = len(journey.sent) + 1
+                if kind in TYPED_KINDS:
+                    text = marked(text, journey.person, journey.number, turn)
+                sent = Sent(journey.person, journey.number, turn, kind, text,
+                            loop.time() - start, pause, warmup=warmup)  # fmt: skip
+                journey.sent.append(sent)
+                began = time.perf_counter()
+                try:
+                    replies: list[dict[str, Any]] | None = await pool.send(journey.sender, text)
+                except RasaError as error:
+                    replies, sent.error = None, _classify_failure(error)
+                sent.ms = (time.perf_counter() - began) * 1000
+                if replies is not None:
+                    kind, text, _ = next_message(replies, choices, questions)
+                    if not replies:
+                        sent.error = "empty reply"
+                    elif kind == "unexpected":
+                        sent.error = "unexpected reply"
+                        sent.reply = " | ".join(str(m.get("text")) for m in replies)[:300]
+                    else:
+                        sent.ok = True
+                if not sent.ok:  # where this conversation stands is unknown: a new one
+                    journey.ended_by_error = True
+                    return "stop", ""
+                if kind == "done":
+                    journey.completed = True
+                    return "stop", ""
+                return kind, text
+
+            def new_journey() -> Journey:
+                journey = Journey(number, len([j for j in journeys if j.person == number]) + 1,
+                                  "")  # fmt: skip
+                journey.sender = sender_id(run_id, number, journey.number)
                 journeys.append(journey)
-                kind, text = "greet", "hello"
-                while loop.time() < deadline:
-                    turn = len(journey.sent) + 1
-                    if kind in TYPED_KINDS:
-                        text = marked(text, number, journey_number, turn)
-                    sent = Sent(
-                        number, journey_number, turn, kind, text, loop.time() - start, pause
-                    )
-                    journey.sent.append(sent)
-                    began = time.perf_counter()
-                    try:
-                        replies: list[dict[str, Any]] | None = await pool.send(journey.sender, text)
-                    except RasaError as error:
-                        replies, sent.error = None, _classify_failure(error)
-                    sent.ms = (time.perf_counter() - began) * 1000
-                    if replies is not None:
-                        kind, text, _ = next_message(replies, choices, questions)
-                        if not replies:
-                            sent.error = "empty reply"
-                        elif kind == "unexpected":
-                            sent.error = "unexpected reply"
-                            sent.reply = " | ".join(str(m.get("text")) for m in replies)[:300]
-                        else:
-                            sent.ok = True
-                    if not sent.ok:  # where this conversation stands is unknown: a new one
-                        journey.ended_by_error = True
+                return journey
+
+            nonlocal still_warming, start, deadline
+            journey: Journey | None = None
+            kind, text = "greet", "hello"
+            ahead = random.Random(f"{seed}/{number}/warmup").randint(0, warmup_turns)
+            if ahead:
+                journey = new_journey()
+                for _ in range(ahead):
+                    async with warming:
+                        kind, text = await send(journey, kind, text, None, warmup=True)
+                    if kind == "stop":
+                        journey, kind, text = None, "greet", "hello"
                         break
-                    if kind == "done":
-                        journey.completed = True
+            still_warming -= 1
+            if not still_warming:  # the last one in opens the window for everyone
+                start = loop.time()
+                deadline = start + seconds
+                window_open.set()
+            await window_open.wait()
+
+            # People arrive over the longest pause, then keep their pace.
+            pause: float | None = pauses.uniform(0, high + typing_s[1])
+            if not await wait(pause):
+                return
+            if journey is None:
+                pause = None
+            while loop.time() < deadline:
+                if journey is None:
+                    journey = new_journey()
+                    kind, text = "greet", "hello"
+                while loop.time() < deadline:
+                    kind, text = await send(journey, kind, text, pause)
+                    if kind == "stop":
                         break
                     pause = think(kind)
                     if not await wait(pause):
                         return
                 else:
                     return  # the window closed
+                journey = None
                 pause = think("greet")  # a new journey, under a new sender id
                 if not await wait(pause):
                     return
@@ -506,7 +552,7 @@ def audit(settings: Any, journeys: Sequence[Journey], run_id: str) -> dict[str, 
 
 def summarise(journeys: Sequence[Journey], window_s: float, people: int) -> dict[str, Any]:
     """Throughput, latency, errors and journeys from what the people sent."""
-    turns = [s for j in journeys for s in j.sent]
+    turns = [s for j in journeys for s in j.sent if not s.warmup]
     ok = [s for s in turns if s.ok]
     errors = Counter(s.error for s in turns if not s.ok)
     pauses = [s.pause_s for s in turns if s.pause_s is not None]
@@ -536,19 +582,6 @@ def summarise(journeys: Sequence[Journey], window_s: float, people: int) -> dict
         "journeys_completed": sum(j.completed for j in journeys),
         "journeys_ended_by_error": sum(j.ended_by_error for j in journeys),
         "people_who_spoke": len({j.person for j in journeys if j.sent}),
-        # Every turn: person, journey, turn, kind, started (s into the window), ms, ok.
-        "raw": [
-            [
-                s.person,
-                s.journey,
-                s.turn,
-                s.kind,
-                round(s.started_s, 3),
-                None if s.ms is None else round(s.ms, 1),
-                s.ok,
-            ]
-            for s in turns
-        ],  # fmt: skip
         # Latency by position in the journey (turns 1–5, 6–10 …): Rasa reads and replays a
         # conversation's whole history at every turn, so later turns cost more.
         "latency_by_turn": [
@@ -678,6 +711,7 @@ def run_load(
     backend: str = "postgresql",
     think_s: tuple[float, float] = DEFAULT_THINK_S,
     typing_s: tuple[float, float] = (0.0, 0.0),
+    warmup_turns: int = 0,
     action_workers: int = 1,
     lock_store: str | None = None,
     seed: int = 8,
@@ -734,6 +768,7 @@ def run_load(
             "people": people, "seconds": seconds, "replicas": replicas, "backend": backend,
             "lock_store": lock_store, "action_workers": action_workers,
             "think_s": [low, high], "typing_s": list(typing_s), "timeout_s": timeout,
+            "warmup_turns": warmup_turns,
             "seed": seed,
             "router": "bot.rasa_client.RasaPool (sender id hash → replica)",
         },
@@ -745,7 +780,8 @@ def run_load(
     try:
         with contextlib.ExitStack() as stack:
             _run(stack, result, work, run_id, people, seconds, replicas, backend, (low, high),
-                 typing_s, action_workers, lock_store, seed, timeout)  # fmt: skip
+                 typing_s, action_workers, lock_store, seed, timeout,
+                 warmup_turns=warmup_turns)  # fmt: skip
     except (LoadError, OSError) as error:
         result["error"] = str(error)
     except Exception as error:  # noqa: BLE001 - a failed run is reported, with its logs kept
@@ -776,6 +812,7 @@ def _run(
     lock_store: str,
     seed: int,
     timeout: float,
+    warmup_turns: int = 0,
 ) -> None:
     from bot import runtime
     from bot.config import get_settings
@@ -842,8 +879,9 @@ def _run(
     journeys, wall = asyncio.run(
         asyncio.wait_for(
             simulate(settings.rasa_urls, people, seconds, think_s, run_id=run_id,
-                     typing_s=typing_s, seed=seed, timeout=timeout),
-            seconds + timeout + 60,
+                     typing_s=typing_s, seed=seed, timeout=timeout,
+                     warmup_turns=warmup_turns),
+            seconds + timeout + 60 + (WARMUP_ALLOWANCE_S if warmup_turns else 0),
         )
     )  # fmt: skip
     result["cpu"] = meter.stop()
@@ -851,11 +889,13 @@ def _run(
     result["window_s"] = seconds
     result["wall_s"] = round(wall, 2)
     result.update(summarise(journeys, seconds, people))
-    if result["ok_turns"]:
+    result["warmup_turns_sent"] = sum(s.warmup for j in journeys for s in j.sent)
+    answered = sum(s.ok for j in journeys for s in j.sent)  # the warm-up used the CPU too
+    if answered:
         # CPU time the whole run (servers, databases, simulated people) spent per turn: with
         # N cores to itself the stack could answer at most about N ÷ this many turns a second.
         result["cpu_ms_per_turn"] = round(
-            result["cpu"]["total"] * meter.elapsed / result["ok_turns"] * 1000, 1
+            result["cpu"]["total"] * meter.elapsed / answered * 1000, 1
         )
     lat = result["latency"]
     log(
@@ -948,7 +988,13 @@ def comparison(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
 # Two paces, each on both configurations. People read a question and type their answer: the
 # target is judged at that pace. The stress pace (no typing time) finds the capacity.
 PROFILES = (
-    {"key": "typing", "title": "people typing", "think_s": (2.0, 6.0), "typing_s": (10.0, 30.0)},
+    {
+        "key": "typing",
+        "title": "people typing",
+        "think_s": (2.0, 6.0),
+        "typing_s": (10.0, 30.0),
+        "warmup_turns": 30,
+    },
     {"key": "stress", "title": "stress pace", "think_s": (2.0, 6.0), "typing_s": (0.0, 0.0)},
 )
 
@@ -965,7 +1011,7 @@ def run_profiles(
         work = work_root / profile["key"] if work_root else None
         result = run_configurations(
             people, seconds, think_s=profile["think_s"], typing_s=profile["typing_s"],
-            work_root=work, **options,
+            warmup_turns=profile.get("warmup_turns", 0), work_root=work, **options,
         )  # fmt: skip
         profiles[profile["key"]] = {**result, "title": profile["title"]}
     return {"profiles": profiles}
@@ -1016,8 +1062,17 @@ def _render_runs(load: dict[str, Any] | None, title: str | None = None) -> list[
     people, seconds = config.get("people"), config.get("seconds")
     date = (first.get("finished_at") or "")[:10]
     offered = first.get("offered_turns_per_s")
-    pace = f"{low:g}–{high:g} s (uniformly) before each message" + (
-        f", plus {typing[0]:g}–{typing[1]:g} s to type each answer" if any(typing) else ""
+    warmup = config.get("warmup_turns") or 0
+    pace = (
+        f"{low:g}–{high:g} s (uniformly) before each message"
+        + (f", plus {typing[0]:g}–{typing[1]:g} s to type each answer" if any(typing) else "")
+        + (
+            f". So that the window sees people at every stage of a journey (later turns cost"
+            f" more), each person has first gone through 0–{warmup} turns of it, a few people"
+            " at a time, before the window opens; those turns are not measured but are audited"
+            if warmup
+            else ""
+        )
     )
     what = (
         f"`python -m bench.load`, run by `make bench`: {people} simulated people talk to the bot"
@@ -1117,7 +1172,8 @@ def _render_runs(load: dict[str, Any] | None, title: str | None = None) -> list[
 
     lines += [
         *textwrap.wrap(
-            "Targets, with two replicas: p95 turn latency ≤ 300 ms —"
+            f"Targets, with two replicas{f' ({title})' if title else ''}: p95 turn latency"
+            " ≤ 300 ms —"
             f" {verdict(targets.get('p95_within_300_ms'))}; error rate 0 —"
             f" {verdict(targets.get('no_errors'))}; no answer lost, duplicated or out of order"
             f" — {verdict(targets.get('nothing_lost_or_duplicated'))}. Ratio is the first"
@@ -1242,6 +1298,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--typing-seconds", type=_think, default=(0.0, 0.0), metavar="LOW-HIGH",
                         help="extra pause before each typed answer (default 0)")  # fmt: skip
+    parser.add_argument(
+        "--warmup-turns",
+        type=int,
+        default=0,
+        help="each person first goes 0–N turns into a journey, unmeasured",
+    )
     parser.add_argument("--action-workers", type=int, default=1)
     parser.add_argument("--lock-store", choices=("redis", "memory"), default=None)
     parser.add_argument("--seed", type=int, default=8)
@@ -1258,7 +1320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     options = {"action_workers": args.action_workers, "seed": args.seed,
                "timeout": args.timeout, "keep": args.keep,
-               "typing_s": args.typing_seconds}  # fmt: skip
+               "typing_s": args.typing_seconds,
+               "warmup_turns": args.warmup_turns}  # fmt: skip
     try:
         if args.both:
             load = run_configurations(args.people, args.seconds, args.think_seconds, **options)
