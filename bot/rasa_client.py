@@ -50,7 +50,25 @@ class RasaSender(Protocol):
     async def aclose(self) -> None: ...
 
 
-class RasaClient:
+class _ClosesOnExit:
+    """``async with`` support for a client with an ``aclose()``."""
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class RasaClient(_ClosesOnExit):
     """One long-lived HTTP client for a Rasa server.
 
     Use it as an async context manager, or call :meth:`aclose` when done::
@@ -85,17 +103,6 @@ class RasaClient:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             transport=transport,
         )
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """Close the underlying HTTP connections."""
@@ -174,7 +181,7 @@ def replica_index(sender: str, replicas: int) -> int:
     return int.from_bytes(digest[:8], "big") % replicas
 
 
-class RasaPool:
+class RasaPool(_ClosesOnExit):
     """Several Rasa replicas behind one ``send``: each conversation goes to a stable replica.
 
     The replicas share a tracker store and a lock store, so any of them can take any turn;
@@ -229,17 +236,6 @@ class RasaPool:
     def base_url(self) -> str:
         """The first replica's address (what a single-server caller would use)."""
         return self.clients[0].base_url
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """Close every replica's HTTP connections."""

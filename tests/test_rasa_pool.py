@@ -13,79 +13,37 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 from bot.rasa_client import RasaPool, RasaUnavailable, RasaUnreachable, replica_index
+from tests.stand_in_rasa import StandInRasa, replies_to
 
 SENDERS = [f"pseudonym-{n:02d}" for n in range(24)]
 
 
-class Replica:
+class Replica(StandInRasa):
     """A stand-in Rasa server; ``stop()`` closes its port, ``start()`` opens the same one."""
 
     def __init__(self, name: str, log: list[tuple[str, str, str]], port: int = 0) -> None:
+        super().__init__(port)
         self.name = name
         self.log = log
-        self.port = port
         self.status = 200
         self.hold = threading.Event()  # set: answer at once; clear: wait until it is set
         self.hold.set()
-        self._server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> Replica:
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self.hold.set()
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self.hold.set()
+        super().stop()
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        replica = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                self._answer(200, "Hello from Rasa: 3.6.21")
-
-            def do_POST(self) -> None:  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                replica.log.append((replica.name, body["sender"], body["message"]))
-                replica.hold.wait(30)
-                if replica.status != 200:
-                    self._answer(replica.status, {"error": "boom"})
-                    return
-                self._answer(200, [{"recipient_id": body["sender"], "text": replica.name}])
-
-            def _answer(self, status: int, payload: Any) -> None:
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting (the timeout test)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        return Handler
+    def answer(self, body: dict[str, Any]) -> tuple[int, Any]:
+        self.log.append((self.name, body["sender"], body["message"]))
+        self.hold.wait(30)
+        if self.status != 200:
+            return self.status, {"error": "boom"}
+        return 200, replies_to(body, [{"text": self.name}])
 
 
 @pytest.fixture

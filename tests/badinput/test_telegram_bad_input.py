@@ -9,12 +9,9 @@ time, in order, so the reply to a later message proves the earlier ones were han
 from __future__ import annotations
 
 import itertools
-import json
-import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +26,7 @@ from bot.telegram.app import (
     build_application,
 )
 from bot.telegram.format import TELEGRAM_TEXT_LIMIT, telegram_length
+from tests.stand_in_rasa import StandInRasa, replies_to
 from tests.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "123456:BAD-INPUT-token-not-real"
@@ -38,64 +36,24 @@ HUGE = ("I love my garden and my cat. " * 3600)[:100_000]
 _ids = itertools.count(10_000)
 
 
-class EchoRasa:
+class EchoRasa(StandInRasa):
     """Stands in for Rasa's REST channel: records each message and quotes it back."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.received: list[str] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     def messages(self) -> list[str]:
         with self._lock:
             return list(self.received)
 
-    def __enter__(self) -> EchoRasa:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        echo = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the name http.server looks for
-                self._answer(200, "Hello from Rasa: 3.6.21")
-
-            def do_POST(self) -> None:  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                message = body["message"]
-                with echo._lock:
-                    echo.received.append(message)
-                said = message if len(message) <= 200 else f"{len(message)} characters"
-                # Quoting the person's words back, as the bot's reflections and drafts do.
-                self._answer(200, [{"recipient_id": body["sender"], "text": f"You said: “{said}”"}])
-
-            def _answer(self, status: int, payload: Any) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        return Handler
+    def answer(self, body: dict[str, Any]) -> tuple[int, Any]:
+        message = body["message"]
+        with self._lock:
+            self.received.append(message)
+        said = message if len(message) <= 200 else f"{len(message)} characters"
+        # Quoting the person's words back, as the bot's reflections and drafts do.
+        return 200, replies_to(body, [{"text": f"You said: “{said}”"}])
 
 
 @dataclass

@@ -19,7 +19,6 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from bot.store.people import rasa_sender_id
 from bot.store.trackers import conversation_events
 from bot.telegram.app import build_application
 from tests.postgres import PostgresServer, PostgresUnavailable, start_postgres
+from tests.stand_in_rasa import StandInRasa, replies_to
 from tests.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "123456:FAULT-TEST-TOKEN"
@@ -295,7 +295,7 @@ class Chat:
 # --- a stand-in for Rasa --------------------------------------------------------------------
 
 
-class StubRasa:
+class StubRasa(StandInRasa):
     """Rasa's REST channel, scripted: fixed replies, and a first reply that can be slow.
 
     ``log`` records ``("received", message)`` and ``("answered", message)`` in the order they
@@ -304,61 +304,22 @@ class StubRasa:
     """
 
     def __init__(self, replies: dict[str, list[dict]], slow: dict[str, float] | None = None):
+        super().__init__()
         self.replies = replies
         self.slow = slow or {}
         self.log: list[tuple[str, str]] = []
-        self._lock = threading.Lock()
         self._another_arrived = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> StubRasa:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the name http.server looks for
-                self._answer(200, "Hello from Rasa: 3.6.21")
-
-            def do_POST(self) -> None:  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                message = body["message"]
-                with stub._lock:
-                    if stub.log:
-                        stub._another_arrived.set()
-                    stub.log.append(("received", message))
-                if message in stub.slow:
-                    # A slow reply: held until another message arrives (which would mean the
-                    # bridge did not wait for this answer) or the time is up.
-                    stub._another_arrived.wait(stub.slow[message])
-                replies = stub.replies.get(message, [])
-                with stub._lock:
-                    stub.log.append(("answered", message))
-                self._answer(200, [{"recipient_id": body["sender"], **r} for r in replies])
-
-            def _answer(self, status: int, payload: Any) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        return Handler
+    def answer(self, body: dict[str, Any]) -> tuple[int, Any]:
+        message = body["message"]
+        with self._lock:
+            if self.log:
+                self._another_arrived.set()
+            self.log.append(("received", message))
+        if message in self.slow:
+            # A slow reply: held until another message arrives (which would mean the bridge
+            # did not wait for this answer) or the time is up.
+            self._another_arrived.wait(self.slow[message])
+        with self._lock:
+            self.log.append(("answered", message))
+        return 200, replies_to(body, self.replies.get(message, []))

@@ -15,10 +15,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -39,6 +37,7 @@ from bot.telegram.app import (
     api_root,
     build_application,
 )
+from tests.stand_in_rasa import StandInRasa, replies_to
 
 TOKEN = "123456:TEST-token-not-real"
 SECRET = "test-secret-for-pseudonyms"
@@ -51,7 +50,7 @@ def _long_reply() -> str:
     return " ".join(sentences)  # about 11,800 characters
 
 
-class StubRasa:
+class StubRasa(StandInRasa):
     """A tiny threaded stand-in for Rasa's REST channel that records what it receives."""
 
     REPLIES: dict[str, list[dict[str, Any]]] = {
@@ -85,73 +84,21 @@ class StubRasa:
     }
 
     def __init__(self) -> None:
+        super().__init__()
         self.received: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._stopped = False
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> StubRasa:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        if not self._stopped:
-            self._stopped = True
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
 
     def messages(self) -> list[str]:
         with self._lock:
             return [body["message"] for body in self.received]
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                self._answer(200, "Hello from Rasa: 3.6.21")
-
-            def do_POST(self) -> None:  # noqa: N802
-                if self.path != "/webhooks/rest/webhook":
-                    self._answer(404, {"error": "not found"})
-                    return
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                with stub._lock:
-                    stub.received.append(body)
-                message = body["message"]
-                if message == "/error":
-                    self._answer(500, {"error": "boom"})
-                    return
-                replies = stub.REPLIES.get(
-                    message, [{"text": f"You said {len(message)} characters."}]
-                )
-                self._answer(200, [{"recipient_id": body["sender"], **r} for r in replies])
-
-            def _answer(self, status: int, payload: Any) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        return Handler
+    def answer(self, body: dict[str, Any]) -> tuple[int, Any]:
+        with self._lock:
+            self.received.append(body)
+        message = body["message"]
+        if message == "/error":
+            return 500, {"error": "boom"}
+        replies = self.REPLIES.get(message, [{"text": f"You said {len(message)} characters."}])
+        return 200, replies_to(body, replies)
 
 
 @dataclass

@@ -7,16 +7,13 @@ the secret token.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +26,7 @@ from bot.cli import app as coach
 from bot.config import PROJECT_ROOT, get_settings, telegram_webhook_secret
 from bot.store.pseudonym import pseudonym
 from bot.telegram.app import WebhookConfigError, check_webhook, parse_listen
+from tests.stand_in_rasa import StandInRasa, replies_to
 
 TOKEN = "123456:WEBHOOK-test-token"
 SECRET = "webhook-test-secret"
@@ -42,49 +40,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-class StandInRasa:
+class ThankingRasa(StandInRasa):
     """Rasa's REST webhook on loopback: answers every message, and keeps what it got."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.received: list[dict[str, Any]] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                self._answer(b'"Hello from Rasa: 3.6.21"')
-
-            def do_POST(self) -> None:  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                stand_in.received.append(body)
-                reply = [{"recipient_id": body["sender"], "text": "Thank you for telling me."}]
-                self._answer(json.dumps(reply).encode())
-
-            def _answer(self, data: bytes) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        return Handler
+    def answer(self, body: dict[str, Any]) -> tuple[int, Any]:
+        self.received.append(body)
+        return 200, replies_to(body, [{"text": "Thank you for telling me."}])
 
 
 @pytest.fixture
@@ -126,7 +91,7 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) ->
 
 @pytest.fixture
 def webhook_bridge(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[FakeBotApi, ...]]:
-    rasa = StandInRasa()
+    rasa = ThankingRasa().start()
     port = _free_port()
     url = f"http://127.0.0.1:{port}/telegram/updates"
     log = tmp_path / "bridge.log"
@@ -150,7 +115,7 @@ def webhook_bridge(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[FakeBo
                 except subprocess.TimeoutExpired:
                     bridge.kill()
                     bridge.wait()
-            rasa.close()
+            rasa.stop()
 
 
 def test_updates_need_the_secret_token_and_are_relayed_with_it(webhook_bridge) -> None:
