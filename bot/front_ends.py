@@ -22,6 +22,8 @@ _LEADING_SLASHES = re.compile(r"^[\s/]+")
 # Rasa keeps /restart (which wipes the conversation at once, with no "are you sure?"), /back
 # and /session_start for itself: what people type reaches Rasa under the project's own names.
 COMMAND_INTENTS = {"restart": "start_again", "back": "help", "session_start": "help"}
+# Commands that take "on" or "off" after them.
+SWITCH_COMMANDS = {"nudges"}
 
 
 def typed_to_rasa(text: str) -> str:
@@ -40,6 +42,10 @@ def typed_to_rasa(text: str) -> str:
     match = _COMMAND.match(text)
     if match:
         name = match.group(1).lower()
+        switch = text[match.end() :].strip().lower()
+        if name in SWITCH_COMMANDS and switch in ("on", "off"):
+            # "/nudges off": the one argument kept, as an entity the front end writes itself.
+            return f'/{name}{{"switch":"{switch}"}}'
         return "/" + COMMAND_INTENTS.get(name, name)
     # Every leading slash goes, even after spaces ("/ /delete{...}"): nothing typed may reach
     # Rasa as an intent with entities.

@@ -53,3 +53,12 @@ def test_only_a_true_flag_asks_for_erasure() -> None:
 )
 def test_typed_commands_reach_rasa_under_the_projects_names(typed, sent) -> None:
     assert typed_to_rasa(typed) == sent
+
+
+def test_nudges_keeps_its_on_or_off_as_an_entity_the_front_end_writes() -> None:
+    assert typed_to_rasa("/nudges off") == '/nudges{"switch":"off"}'
+    assert typed_to_rasa("/nudges@CoachBot ON") == '/nudges{"switch":"on"}'
+    assert typed_to_rasa("/nudges") == "/nudges"
+    # Anything else after it is dropped, as for every command: no typed entities reach Rasa.
+    assert typed_to_rasa('/nudges {"switch":"off"}') == "/nudges"
+    assert typed_to_rasa("/delete off") == "/delete"

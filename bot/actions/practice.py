@@ -9,6 +9,7 @@ scorecard, kept for ``/progress`` when the trainee agreed to their answers being
 
 from __future__ import annotations
 
+import re
 import zlib
 from typing import Any
 
@@ -133,7 +134,9 @@ class ValidatePracticeForm(FormValidationAction):
         if value is None:
             return {"practice_turn": None}
         text = clean(value if isinstance(value, str) else "")
-        command = text.lower().lstrip("/").split(" ")[0] if text.startswith("/") else ""
+        # "/end", "/nudges", and '/nudges{"switch":"off"}' as the front ends send it.
+        named = re.match(r"/(\w+)", text)
+        command = named.group(1).lower() if named else ""
         if command in END or interpret_turn(text, *latest_intent(tracker)) is Turn.STOP:
             return {"practice_turn": None, "practice_stopped": "end", "requested_slot": None}
         nudges = tracker.get_slot("practice_nudges") is not False
@@ -210,10 +213,11 @@ class ActionShowProgress(Action):
 
 
 def _nudges_wanted(text: str, currently: bool) -> bool:
-    """``/nudges off`` and ``/nudges on`` say what they mean; a bare ``/nudges`` switches."""
-    words = text.lower().split()[1:]
-    if "off" in words:
-        return False
-    if "on" in words:
-        return True
+    """``/nudges off`` and ``/nudges on`` say what they mean; a bare ``/nudges`` switches.
+
+    The front ends send ``/nudges{"switch":"off"}`` for a typed ``/nudges off``.
+    """
+    switch = re.search(r"\b(on|off)\b", text.lower().removeprefix("/nudges"))
+    if switch:
+        return switch.group(1) == "on"
     return not currently

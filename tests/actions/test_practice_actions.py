@@ -11,6 +11,7 @@ from bot.actions.practice import (
     ActionShowProgress,
     ValidatePracticeForm,
 )
+from bot.front_ends import typed_to_rasa
 from bot.store import repositories as repo
 from tests.conftest import make_tracker
 
@@ -70,10 +71,14 @@ def test_tips_can_be_switched_off() -> None:
 
 def test_nudges_off_and_on_say_what_they_mean() -> None:
     off = {"practice_persona": "iris", "practice_log": [], "practice_nudges": False}
-    result, dispatcher = validate("practice_turn", "/nudges off", intent="nudges", **off)
+    result, dispatcher = validate(
+        "practice_turn", typed_to_rasa("/nudges off"), intent="nudges", **off
+    )
     assert result["practice_nudges"] is False
     assert responses(dispatcher) == ["utter_nudges_off"]
-    result, dispatcher = validate("practice_turn", "/nudges on", intent="nudges", **off)
+    result, dispatcher = validate(
+        "practice_turn", typed_to_rasa("/nudges on"), intent="nudges", **off
+    )
     assert result["practice_nudges"] is True
     assert responses(dispatcher) == ["utter_nudges_on"]
 

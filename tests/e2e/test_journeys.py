@@ -260,6 +260,12 @@ def test_a_trainee_practises_with_iris_and_gets_a_scorecard_and_progress(bot) ->
         assert opening.startswith("Iris: “")
         reply = bot.texts(sender, "What's been on your mind since you came home?")
         assert reply[0].startswith("Iris: “")
+        if attempt == 0:
+            # "/nudges off" says what it means, however often it is typed; it is not a turn.
+            for _ in range(2):
+                off = bot.texts(sender, typed_to_rasa("/nudges off"))
+                assert off == ["Tips are off. Type /nudges to turn them back on."]
+            assert bot.texts(sender, typed_to_rasa("/nudges on")) == ["Tips are on again."]
         bot.say(sender, "It sounds like the kitchen has become a worrying place for you.")
         scorecard = bot.texts(sender, typed_to_rasa("/end"))
         assert scorecard[0].startswith("Your practice with Iris: 2 turns.")
