@@ -143,6 +143,10 @@ def train(
 # --- endpoints: tracker store, lock store ---------------------------------------------------
 
 
+# Rasa's RedisLockStore, with lock updates made atomic across replicas (rasa_components).
+ATOMIC_REDIS_LOCK_STORE = "rasa_components.lock_store.AtomicRedisLockStore"
+
+
 def redis_lock_store(url: str) -> dict[str, object]:
     """Rasa 3.6's ``RedisLockStore`` arguments from a ``redis://`` or ``rediss://`` URL.
 
@@ -169,7 +173,7 @@ def redis_lock_store(url: str) -> dict[str, object]:
     if not prefix.isalnum():  # Rasa ignores any other prefix, with only a warning
         raise StartupError("COACH_LOCK_STORE_URL: key_prefix must be letters and digits only")
     config: dict[str, object] = {
-        "type": "redis",
+        "type": ATOMIC_REDIS_LOCK_STORE,
         "url": parts.hostname,
         "port": parts.port or 6379,
         "db": int(database),

@@ -140,7 +140,7 @@ def test_without_a_lock_store_rasa_gets_the_project_endpoints_as_they_are(scale_
 )  # fmt: skip
 def test_lock_store_url_becomes_rasas_redis_lock_store_arguments(url: str, expected) -> None:
     config = redis_lock_store(url)
-    assert config["type"] == "redis"
+    assert config["type"] == "rasa_components.lock_store.AtomicRedisLockStore"
     assert {key: config[key] for key in expected} == expected
     if "use_ssl" not in expected:
         assert config["use_ssl"] is False and config["key_prefix"] == "coach"
@@ -184,7 +184,8 @@ def test_generated_endpoints_give_rasa_a_working_redis_lock_store(
         "from rasa.utils.endpoints import read_endpoint_config\n"
         "from rasa.core.lock_store import LockStore, RedisLockStore\n"
         "store = LockStore.create(read_endpoint_config(sys.argv[1], 'lock_store'))\n"
-        "assert isinstance(store, RedisLockStore), type(store)\n"
+        "assert type(store).__name__ == 'AtomicRedisLockStore', type(store)\n"
+        "assert isinstance(store, RedisLockStore)\n"
         "lock = store.get_or_create_lock('probe-conversation')\n"
         "lock.issue_ticket(60)\n"
         "store.save_lock(lock)\n"
@@ -195,6 +196,7 @@ def test_generated_endpoints_give_rasa_a_working_redis_lock_store(
     done = subprocess.run(
         [str(python), "-W", "ignore", "-c", probe, str(path)],
         env=rasa_environment(settings), capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_ROOT,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout.splitlines()[-1]) == {"prefix": "coach:lock:", "tickets": 1}
@@ -204,6 +206,46 @@ def test_generated_endpoints_give_rasa_a_working_redis_lock_store(
         client.delete("coach:lock:probe-conversation")
     finally:
         client.close()
+
+
+def test_two_rasa_processes_issuing_tickets_at_once_never_get_the_same_one(
+    scale_env,
+    redis_server: RedisServer,  # noqa: F811 - the fixture imported above
+) -> None:
+    """Rasa's own RedisLockStore reads, changes and writes a lock: two servers could both get
+    ticket n and run one conversation's turns at once. The store Rasa is given must not."""
+    scale_env.setenv("COACH_LOCK_STORE_URL", redis_server.url(db=3))
+    settings = get_settings()
+    path = write_endpoints(settings)
+    probe = (
+        "import sys, time\n"
+        "from rasa.utils.endpoints import read_endpoint_config\n"
+        "from rasa.core.lock_store import LockStore\n"
+        "store = LockStore.create(read_endpoint_config(sys.argv[1], 'lock_store'))\n"
+        "while time.time() < float(sys.argv[2]):\n"
+        "    time.sleep(0.001)\n"
+        "print(' '.join(str(store.issue_ticket('two-servers', 60)) for _ in range(150)))\n"
+    )
+    python = rasa_executable().parent / "python"
+    start_at = str(time.time() + 8)  # both processes have imported Rasa by then
+    processes = [
+        subprocess.Popen(
+            [str(python), "-W", "ignore", "-c", probe, str(path), start_at],
+            env=rasa_environment(settings),
+            cwd=PROJECT_ROOT,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+        for _ in range(2)
+    ]
+    tickets: list[int] = []
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err[-3000:]
+        tickets += [int(number) for number in out.split()]
+    assert len(tickets) == 300
+    assert len(set(tickets)) == 300  # every ticket issued once
 
 
 def test_one_replica_needs_nothing_shared(scale_env) -> None:
