@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import get_settings
 from bot.store.migrate import upgrade
 from bot.store.session import session_factory
-from tests.postgres import PostgresServer, PostgresUnavailable, start_postgres
+from tests.postgres import PostgresServer, postgres_for_tests
 
 BACKENDS = ["sqlite", "postgresql"]
 RECORD_DATABASE = "coach_record"
@@ -40,14 +40,8 @@ def postgres() -> Iterator[PostgresServer]:
 
     Missing binaries fail the tests that need it (with how to install them); never a skip.
     """
-    try:
-        server = start_postgres()
-    except PostgresUnavailable as error:
-        pytest.fail(f"PostgreSQL is needed for this test: {error}", pytrace=False)
-    try:
+    with postgres_for_tests() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")

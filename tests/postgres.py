@@ -12,6 +12,7 @@ they are missing the tests fail (never skip) with a message that says how to ins
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import secrets
@@ -21,6 +22,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -295,3 +297,21 @@ def start_postgres(timeout: float = 60, attempts: int = 3) -> PostgresServer:
                 raise
     shutil.rmtree(directory, ignore_errors=True)
     raise PostgresUnavailable(f"postgres could not bind a free port in {attempts} attempts")
+
+
+@contextlib.contextmanager
+def postgres_for_tests() -> Iterator[PostgresServer]:
+    """A throwaway server for the tests that need one, stopped afterwards.
+
+    Missing binaries fail those tests (with how to install them); never a skip.
+    """
+    import pytest
+
+    try:
+        server = start_postgres()
+    except PostgresUnavailable as error:
+        pytest.fail(f"PostgreSQL is needed for this test: {error}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -27,7 +27,7 @@ from bot.telegram.app import (
 )
 from bot.telegram.format import TELEGRAM_TEXT_LIMIT, telegram_length
 from tests.stand_in_rasa import StandInRasa, replies_to
-from tests.telegram.fake_bot_api import FakeBotApi
+from tests.telegram.fake_bot_api import FakeBotApi, polling
 
 TOKEN = "123456:BAD-INPUT-token-not-real"
 CHAT = 515151
@@ -98,18 +98,8 @@ async def bridge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterat
             "COACH_RASA_URL": rasa.url,
         }.items():
             monkeypatch.setenv(name, value)
-        app = build_application(get_settings())
-        async with app:
-            # PTB runs post_init/post_shutdown only inside run_polling: do what it does.
-            await app.post_init(app)
-            await app.start()
-            await app.updater.start_polling(poll_interval=0, timeout=1)
-            try:
-                yield Bridge(api, rasa)
-            finally:
-                await app.updater.stop()
-                await app.stop()
-                await app.post_shutdown(app)
+        async with polling(build_application(get_settings())):
+            yield Bridge(api, rasa)
 
 
 # --- text ---------------------------------------------------------------------------------

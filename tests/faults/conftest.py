@@ -38,9 +38,9 @@ from bot.runtime import (
 from bot.store.people import rasa_sender_id
 from bot.store.trackers import conversation_events
 from bot.telegram.app import build_application
-from tests.postgres import PostgresServer, PostgresUnavailable, start_postgres
+from tests.postgres import PostgresServer, postgres_for_tests
 from tests.stand_in_rasa import StandInRasa, replies_to
-from tests.telegram.fake_bot_api import FakeBotApi
+from tests.telegram.fake_bot_api import FakeBotApi, polling
 
 TOKEN = "123456:FAULT-TEST-TOKEN"
 START_TIMEOUT = 180  # seconds for a server to answer after (re)starting
@@ -186,14 +186,8 @@ def running_stack(
 @pytest.fixture(scope="module")
 def fault_postgres() -> Iterator[PostgresServer]:
     """A PostgreSQL server of this module's own: the fault tests restart it."""
-    try:
-        server = start_postgres()
-    except PostgresUnavailable as error:
-        pytest.fail(f"PostgreSQL is needed for this test: {error}", pytrace=False)
-    try:
+    with postgres_for_tests() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -250,18 +244,8 @@ async def running_bridge(env: dict[str, str]) -> AsyncIterator[Bridge]:
         values = {**env, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.server_url}
         # Set throughout: the bridge reads some settings (the pseudonym secret) as it starts.
         with environment(values):
-            app = build_application(get_settings())
-            async with app:
-                # PTB runs post_init/post_shutdown only inside run_polling: do what it does.
-                await app.post_init(app)
-                await app.start()
-                await app.updater.start_polling(poll_interval=0, timeout=1)
-                try:
-                    yield Bridge(app, api)
-                finally:
-                    await app.updater.stop()
-                    await app.stop()
-                    await app.post_shutdown(app)
+            async with polling(build_application(get_settings())) as app:
+                yield Bridge(app, api)
 
 
 class Chat:

@@ -26,7 +26,7 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -587,3 +587,21 @@ def _make_handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             pass  # keep test output quiet
 
     return Handler
+
+
+@contextlib.asynccontextmanager
+async def polling(app: Any) -> AsyncIterator[Any]:
+    """Run a built PTB ``Application`` as ``run_polling`` would, for the length of a block.
+
+    PTB calls ``post_init``/``post_shutdown`` only inside ``run_polling``: do what it does.
+    """
+    async with app:
+        await app.post_init(app)
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.post_shutdown(app)

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from fake_bot_api import FakeBotApi, parse_params
+from fake_bot_api import FakeBotApi, parse_params, polling
 from telegram.ext import Application
 
 from bot.config import get_settings
@@ -136,18 +136,8 @@ def env(api: FakeBotApi, rasa: StubRasa, tmp_path: Path, monkeypatch: pytest.Mon
 
 @pytest.fixture
 async def bridge(env: dict, api: FakeBotApi, rasa: StubRasa) -> AsyncIterator[Bridge]:
-    app = build_application(get_settings())
-    async with app:
-        # PTB runs post_init/post_shutdown only inside run_polling: do what it does.
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0, timeout=1)
-        try:
-            yield Bridge(app, api, rasa)
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.post_shutdown(app)
+    async with polling(build_application(get_settings())) as app:
+        yield Bridge(app, api, rasa)
 
 
 async def test_text_is_forwarded_under_a_pseudonym_and_replies_arrive_in_order(
