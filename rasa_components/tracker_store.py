@@ -28,10 +28,16 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from rasa_components import speedups
+
 logger = logging.getLogger(__name__)
 
 # Seconds to wait before each further attempt: about 6 s in all, as for the record's store.
 RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 2.0)
+
+# Every Rasa server of this project loads this module at start-up (endpoints.yml), so this is
+# where Rasa's per-turn hot paths get their caches.
+speedups.install()
 
 
 class TrackerStoreUnavailable(BaseException):

@@ -1,0 +1,100 @@
+"""Two caches for Rasa 3.6 hot paths that redo constant work at every turn. Runs in Rasa's venv.
+
+Profiled under the load benchmark (people typing, conversations up to 35 turns long; see
+docs/benchmarks.md), about a quarter of the Rasa server's CPU went on two things whose result
+never changes while the server runs:
+
+* ``Event.resolve_by_type`` walks every subclass of ``Event`` (``all_subclasses``, with an
+  ``inspect.isabstract`` check per class) for *each event* it reads back from the tracker
+  store, and Rasa reads the whole conversation back at every turn. Here the name → class table
+  is built once and rebuilt only when a name is missing (a class imported later).
+* ``RemoteAction._validate_action_result`` calls ``jsonschema.validate``, which checks the
+  constant response *schema* against the JSON-Schema meta-schema before checking the response
+  itself, for every reply of the action server. Here the schema is checked once and its
+  validator kept; every reply is still validated in full, with the same error.
+
+Both replacements give the same results as the originals (``tests/test_rasa_speedups.py`` runs
+them side by side in Rasa's venv). They are installed only on the Rasa version they were
+written against; on any other version Rasa runs unchanged, with a warning.
+"""
+
+import logging
+from typing import Any, Dict, Optional, Text, Type
+
+import rasa
+import rasa.shared.utils.common
+from jsonschema import exceptions, validators
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.events import Event
+
+logger = logging.getLogger(__name__)
+
+RASA_VERSION = "3.6.21"
+
+_original_resolve_by_type = Event.resolve_by_type
+_original_validate_action_result = RemoteAction._validate_action_result
+_event_classes: Dict[Text, Type[Event]] = {}
+_response_validators: Dict[Type[RemoteAction], Any] = {}
+
+
+def _index_event_classes() -> None:
+    table: Dict[Text, Type[Event]] = {}
+    for cls in rasa.shared.utils.common.all_subclasses(Event):
+        table.setdefault(cls.type_name, cls)  # the first match wins, as in Rasa's loop
+    _event_classes.clear()
+    _event_classes.update(table)
+
+
+def resolve_by_type(
+    type_name: Text, default: Optional[Type[Event]] = None
+) -> Optional[Type[Event]]:
+    """``Event.resolve_by_type`` through a table instead of a walk over every subclass."""
+    cls = _event_classes.get(type_name)
+    if cls is None:
+        _index_event_classes()
+        cls = _event_classes.get(type_name)
+    if cls is not None:
+        return cls
+    return _original_resolve_by_type(type_name, default)  # Rasa's own answer for the rest
+
+
+def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    """``RemoteAction._validate_action_result`` with the schema checked once per class."""
+    validator = _response_validators.get(type(self))
+    if validator is None:
+        schema = self.action_response_format_spec()
+        cls = validators.validator_for(schema)
+        cls.check_schema(schema)
+        validator = _response_validators.setdefault(type(self), cls(schema))
+    error = exceptions.best_match(validator.iter_errors(result))
+    if error is None:
+        return True
+    # The same message as Rasa's, so a bad action server reply reads the same in the logs.
+    error.message += (
+        f". Failed to validate Action server response from API, "
+        f"make sure your response from the Action endpoint is valid. "
+        f"For more information about the format visit "
+        f"{DOCS_BASE_URL}/custom-actions"
+    )
+    raise error
+
+
+def install() -> bool:
+    """Put the caches in place (once); False, and Rasa unchanged, on another Rasa version."""
+    if rasa.__version__ != RASA_VERSION:
+        logger.warning(
+            "Rasa %s is not %s: its event and action-reply code runs without the caches of %s",
+            rasa.__version__, RASA_VERSION, __name__,
+        )  # fmt: skip
+        return False
+    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    return True
+
+
+def uninstall() -> None:
+    """Rasa's own code again (for side-by-side tests)."""
+    Event.resolve_by_type = staticmethod(_original_resolve_by_type)  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _original_validate_action_result  # type: ignore
+
