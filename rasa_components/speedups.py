@@ -19,7 +19,7 @@ written against; on any other version Rasa runs unchanged, with a warning.
 """
 
 import logging
-from typing import Any, Dict, Optional, Text, Type
+from typing import Any
 
 import rasa
 import rasa.shared.utils.common
@@ -34,21 +34,19 @@ RASA_VERSION = "3.6.21"
 
 _original_resolve_by_type = Event.resolve_by_type
 _original_validate_action_result = RemoteAction._validate_action_result
-_event_classes: Dict[Text, Type[Event]] = {}
-_response_validators: Dict[Type[RemoteAction], Any] = {}
+_event_classes: dict[str, type[Event]] = {}
+_response_validators: dict[type[RemoteAction], Any] = {}
 
 
 def _index_event_classes() -> None:
-    table: Dict[Text, Type[Event]] = {}
+    table: dict[str, type[Event]] = {}
     for cls in rasa.shared.utils.common.all_subclasses(Event):
         table.setdefault(cls.type_name, cls)  # the first match wins, as in Rasa's loop
     _event_classes.clear()
     _event_classes.update(table)
 
 
-def resolve_by_type(
-    type_name: Text, default: Optional[Type[Event]] = None
-) -> Optional[Type[Event]]:
+def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
     """``Event.resolve_by_type`` through a table instead of a walk over every subclass."""
     cls = _event_classes.get(type_name)
     if cls is None:
@@ -59,7 +57,7 @@ def resolve_by_type(
     return _original_resolve_by_type(type_name, default)  # Rasa's own answer for the rest
 
 
-def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     """``RemoteAction._validate_action_result`` with the schema checked once per class."""
     validator = _response_validators.get(type(self))
     if validator is None:
@@ -97,4 +95,3 @@ def uninstall() -> None:
     """Rasa's own code again (for side-by-side tests)."""
     Event.resolve_by_type = staticmethod(_original_resolve_by_type)  # type: ignore[method-assign]
     RemoteAction._validate_action_result = _original_validate_action_result  # type: ignore
-
