@@ -48,10 +48,10 @@ CODES = (
     "other",
 )
 # Bump when the features change, so the committed weights are known to be stale.
-FEATURE_VERSION = 9
+FEATURE_VERSION = 10
 ITERATIONS = 400
 LEARNING_RATE = 0.05
-L2 = 1e-4
+L2 = 1e-3
 MIN_COUNT = 2
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z]+)*|\?")
@@ -86,7 +86,8 @@ _CUES = {
     r"\bon the one hand\b|\bon the other\b|\bpart of you\b|\bit seems\b|\byou seem\b|"
     r"\bi get the sense\b|\bi'm hearing\b|\bit'?s (almost )?like\b|\bwhat you'?re saying\b|"
     r"\bit must\b|\bmust (be|have been|feel)\b|\bmaybe you\b|\bperhaps you\b|\bin other words\b",
-    "affirm": r"\bwell done\b|\bgood on you\b|\b(took|takes) (a lot of )?(courage|guts)\b|"
+    "affirm": r"\bwell done\b|\bgood on you\b|"
+    r"\b(took|takes) (a lot of |real |some |great )?(courage|guts)\b|"
     r"\bbrave\b|\bproud of (yourself|you)\b|\b(worked|tried) (really |so )?hard\b|\bimpressive\b|"
     r"\badmire\b|\bachievement\b|\bdetermin\w+\b|\bstrength\b|\bbrilliant(ly)?\b|\bamazing\b|"
     r"\bdone (so |really )?well\b|\bcommitted\b|\bresourceful\b|\bgreat (idea|plan)\b|"
@@ -132,7 +133,7 @@ _CUES = {
     r"part|one|name|colour|size)|what'?s the (longest|shortest|most|least|best|worst|name)|"
     r"what (is|was) (your|his|her|their) (name|age|address|date))\b",
     # "On a scale of 1 to 10, how important…?", "what number would you pick?": a number answers.
-    "scale": r"\bscale (of|from)\b|\bwhat number\b|\bzero to ten\b|\b(one|1) to (ten|10)\b",
+    "scale": r"\bscale (of|from)\b|\bwhat number\b|\b(nought|zero|0|one|1) to (ten|10)\b",
     "what_about": r"^(and )?(what|how) about\b",
     # "Anything else?", "Any other things you enjoy?": an invitation to say more.
     "invite": r"\b(anything|something|anyone|anybody|what|who|where) else\b|\bany other\b|"
@@ -153,6 +154,13 @@ _PREPOSITIONS = {"in", "to", "for", "from", "with", "at", "by", "on", "of", "abo
 _INVERTING = {"do", "does", "did", "is", "are", "was", "were", "have", "has", "can", "could",
               "would", "will", "should"}  # fmt: skip
 _SUBJECTS = {"you", "he", "she", "it", "they", "we", "i", "there", "that", "this", "your"}
+_DECLARATIVE_QUESTION = {"q:mark", "q:declarative_mark"}
+_OPEN_ENDED = {"q:or_tail", "cue:invite", "cue:tellme"}
+# Words after "what" that are not the noun of "what + noun + auxiliary" ("what else do…").
+_NOT_NOUNS = {"else", "about", "other", "if", "exactly", "then", "now", "so", "kind", "sort",
+              "type", "happened", "happens", "helps", "helped", "matters", "worries", "makes",
+              "made", "gets", "got", "keeps", "stops", "brings", "brought", "would", "might",
+              "one"}  # fmt: skip
 _PARENTHETICALS = {"do you think", "would you say", "do you reckon", "would you think",
                    "d'you think", "you think"}  # fmt: skip
 # An auxiliary tag ("…, don't you?") makes a question; "…, right?" / "yeah?" is a check that a
@@ -244,6 +252,9 @@ def features(text: str, prev: str | None = None) -> list[str]:
         feats.append("q:aux_tail")
     if head_words[0] in _AUX and _WH.intersection(head_words[2:]):
         feats.append("q:aux_embedded_wh")  # "Have you thought about how you'd do that?"
+    what_noun = _what_noun(head_words)
+    if what_noun:
+        feats.append(f"q:{what_noun}")
     if _CUE_RE["invite"].search(head_text):
         feats.append("cue:invite")
     if _CUE_RE["or_tail"].search(head):
@@ -262,6 +273,8 @@ def features(text: str, prev: str | None = None) -> list[str]:
         feats.append("q:short")
     if _CUE_RE["scale"].search(norm):
         feats.append("cue:scale")
+        if _CUE_RE["scale"].search(head) and substantive:
+            feats.append("q:scale")  # the question itself asks for a number on a scale
     for name in ("tellme", "closed_wh", "what_about"):
         if _CUE_RE[name].search(head_text):
             feats.append(f"cue:{name}")
@@ -323,6 +336,22 @@ def _is_question(sentence: str) -> bool:
             or words[1] in _INVERTING
         )
     return words[0] in _INVERTING and words[1] in _SUBJECTS
+
+
+def _what_noun(words: list[str]) -> str | None:
+    """ "what/which + noun + auxiliary" picks one item ("What school does he go to?"): closed,
+    while a plural noun ("What things would help?") often asks for a range."""
+    if len(words) < 3 or words[0] not in {"what", "which"} or words[2] not in _INVERTING:
+        return None
+    noun = words[1]
+    if noun in _AUX or noun in _SUBJECTS or noun in _NOT_NOUNS or noun in _WH:
+        return None
+    return "what_nouns" if noun.endswith("s") and not noun.endswith("ss") else "what_noun"
+
+
+def _asks(text: str) -> bool:
+    """Whether any sentence of a turn is a question (by mark, form or a "tell me" request)."""
+    return any(_is_question(s) for s in _SENTENCE.split(_normalise(text)) if _tokens(s))
 
 
 def _wh_clause(sentence: str) -> list[str] | None:
@@ -456,9 +485,13 @@ def _weights() -> dict[str, list[float]]:
 
 def scores(text: str, prev: str | None = None) -> dict[str, float]:
     """The softmax probability of every code for a turn."""
+    return _softmax(features(text, prev))
+
+
+def _softmax(feats: list[str]) -> dict[str, float]:
     weights = _weights()
     totals = [0.0] * len(CODES)
-    for name in features(text, prev):
+    for name in feats:
         row = weights.get(name)
         if row is not None:
             totals = [t + x for t, x in zip(totals, row, strict=True)]
@@ -472,7 +505,8 @@ def code_utterance(text: str, prev: str | None = None) -> CodedTurn:
     """Code one practitioner turn; ``prev`` is what the client said just before, if known."""
     if not text or not _tokens(_normalise(text)):
         return CodedTurn("other", 1.0)
-    probabilities = scores(text, prev)
+    feats = features(text, prev)
+    probabilities = _softmax(feats)
     allowed = CODES
     question = _interrogative(text)
     if question is not None:
@@ -481,7 +515,21 @@ def code_utterance(text: str, prev: str | None = None) -> CodedTurn:
         allowed = ("open_question", "closed_question", "advice")
         if _closed_tail(question):  # "What about school, is he going in?" asks yes or no
             allowed = ("closed_question", "advice")
+    elif not _asks(text):
+        # No question mark and no interrogative or "tell me" sentence: a statement, so not a
+        # question ("And you have five or six on a night out.").
+        allowed = tuple(c for c in CODES if not c.endswith("_question"))
     code = max(allowed, key=lambda c: probabilities[c])
+    # "So you're back at your mum's?": a statement voiced as a question is answered yes or no
+    # (closed), unless it trails off for the person to fill ("…, or?", "anything else?").
+    if (
+        code == "open_question"
+        and _DECLARATIVE_QUESTION.issubset(feats)
+        and not _OPEN_ENDED.intersection(feats)
+    ):
+        code = "closed_question"
+    if code == "open_question" and "q:scale" in feats:
+        code = "closed_question"  # "On a scale of 0 to 10, how confident…?": a number answers
     return CodedTurn(code, round(probabilities[code], 4))
 
 
