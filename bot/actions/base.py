@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from abc import abstractmethod
+from collections.abc import Iterable
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching.text import plain
@@ -78,3 +81,53 @@ def typed(value: Any) -> str:
 def for_template(value: str | None) -> str | None:
     """A value (often the person's own words) made safe to fill a response template with."""
     return value.replace(_TEMPLATE_TRIP, _TEMPLATE_SAFE) if isinstance(value, str) else value
+
+
+# A SlotSet for the requested slot steers Rasa's form (which slot to ask next, or stop), even
+# when the value is unchanged; every other slot matters to Rasa only through its value.
+_STEERING_SLOTS = frozenset({"requested_slot"})
+# After these, slot values are not what the tracker showed: nothing more is dropped.
+_RESETTING_EVENTS = frozenset({"reset_slots", "restart", "session_started", "undo", "rewind"})
+
+
+def changed_slots_only(
+    events: list[dict[str, Any]], slots: dict[str, Any], keep: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """``events`` without the SlotSets that leave a slot as it already is.
+
+    ``slots`` are the values before the events. Rasa reads back and replays a whole
+    conversation at every turn, so each event stored costs at every later turn; a form that
+    re-sets a dozen unchanged slots per answer made conversations about a quarter longer.
+    Slots in ``keep`` (a form's slot candidates, which Rasa expects back) always stay.
+    """
+    kept_always = _STEERING_SLOTS | set(keep)
+    current = dict(slots)
+    result = []
+    for index, event in enumerate(events):
+        kind = event.get("event")
+        if kind in _RESETTING_EVENTS:
+            return result + list(events[index:])
+        if kind == "slot":
+            name = event.get("name")
+            value = event.get("value")
+            if name not in kept_always and name in current and current[name] == value:
+                continue
+            current[name] = value
+        result.append(event)
+    return result
+
+
+class SlotChangesOnlyForm(FormValidationAction):
+    """A form's validation action that sends Rasa only the slots a turn changes."""
+
+    @abstractmethod  # abstract, so rasa_sdk does not register this class as an action
+    def name(self) -> str: ...
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        # rasa_sdk writes each validated value into ``tracker.slots`` as it goes: look first.
+        before = dict(tracker.slots)
+        candidates = tracker.slots_to_validate()
+        events = await super().run(dispatcher, tracker, domain)
+        return changed_slots_only(events, before, keep=candidates)

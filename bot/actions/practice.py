@@ -13,11 +13,12 @@ import re
 import zlib
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.base import (
+    SlotChangesOnlyForm,
     button_choice,
     for_template,
     latest_intent,
@@ -95,7 +96,7 @@ class ActionAskPracticeTurn(Action):
         return []
 
 
-class ValidatePracticeForm(FormValidationAction):
+class ValidatePracticeForm(SlotChangesOnlyForm):
     def name(self) -> str:
         return "validate_practice_form"
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.base import (
+    SlotChangesOnlyForm,
     button_choice,
     for_template,
     latest_intent,
@@ -91,7 +92,7 @@ class ActionStartReview(Action):
         ]
 
 
-class ValidateReviewForm(FormValidationAction):
+class ValidateReviewForm(SlotChangesOnlyForm):
     def name(self) -> str:
         return "validate_review_form"
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import data
 from bot.actions.base import (
+    SlotChangesOnlyForm,
     button_choice,
+    changed_slots_only,
     for_template,
     latest_intent,
     log_event,
@@ -210,7 +212,7 @@ class ActionAskDraftReply(Action):
         return []
 
 
-class ValidateTopicsForm(FormValidationAction):
+class ValidateTopicsForm(SlotChangesOnlyForm):
     def name(self) -> str:
         return "validate_topics_form"
 
@@ -649,7 +651,7 @@ class ActionFinishTopics(Action):
         ]
         if stopped not in KEEPS_PLACE:
             events.append(SlotSet("settled_outcome_id", None))
-        return events
+        return changed_slots_only(events, tracker.slots)
 
     @staticmethod
     def _summarise(dispatcher: CollectingDispatcher, tracker: Tracker, record: dict) -> None:
