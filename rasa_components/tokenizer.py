@@ -14,7 +14,12 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from rasa_components import speedups
+
 BLANK = "<blank>"
+
+# Rasa imports this module whenever it trains or loads this project's model.
+speedups.install()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)

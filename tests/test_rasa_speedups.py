@@ -1,5 +1,6 @@
 """rasa_components/speedups.py: Rasa's hot paths with caches give the same answers as Rasa's own
-code. Runs the comparison in Rasa's venv (Python 3.10), where the code runs for real."""
+code (events, action-server replies, token fingerprints). Compared in Rasa's venv (Python
+3.10), where the code runs for real."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ from rasa.utils.endpoints import EndpointConfig
 import rasa_components.tracker_store  # installs the caches, as when Rasa loads endpoints.yml
 from rasa_components import speedups
 
+from rasa.nlu.tokenizers.tokenizer import Token as _Token
 report = {"installed": Event.resolve_by_type is speedups.resolve_by_type
-          and RemoteAction._validate_action_result is speedups.validate_action_result}
+          and RemoteAction._validate_action_result is speedups.validate_action_result
+          and _Token.fingerprint is speedups.token_fingerprint}
 
 names = sorted({cls.type_name for cls in rasa.shared.utils.common.all_subclasses(Event)})
 
@@ -65,9 +68,34 @@ def validate_all():
                 answers[name] = f"ValidationError: {error.message}"
     return answers
 
-report["cached"] = {"events": resolve_all(), "replies": validate_all()}
+from rasa.nlu.tokenizers.tokenizer import Token
+
+class Opaque:
+    def __repr__(self):
+        return "same"
+
+def tokens():
+    yield Token("garden", 7)
+    yield Token("garden", 8)
+    yield Token("garden", 7, lemma="gardens")
+    yield Token("stop", 0, data={"pattern": {"cmd_stop": True, "cmd_help": False}})
+    yield Token("stop", 0, data={"pattern": {"cmd_stop": 1, "cmd_help": 0}})
+    yield Token("stop", 0, data={"pattern": {"cmd_help": False, "cmd_stop": True}})
+    yield Token("x", 0, data={"a": [1, 2]})
+    yield Token("x", 0, data={"a": (1, 2)})
+    yield Token("x", 0, data={"a": Opaque()})
+    yield Token("x", 0, data={"a": Opaque()})
+    yield Token("2", 1.0)
+
+def fingerprint_all():
+    return [token.fingerprint() for _ in range(2) for token in tokens()]
+
+report["cached"] = {"events": resolve_all(), "replies": validate_all(),
+                    "tokens": fingerprint_all()}
+report["kept_tokens"] = len(speedups._token_fingerprints)
 speedups.uninstall()
-report["rasa"] = {"events": resolve_all(), "replies": validate_all()}
+report["rasa"] = {"events": resolve_all(), "replies": validate_all(),
+                  "tokens": fingerprint_all()}
 report["event_names"] = len(names)
 print(json.dumps(report))
 """
@@ -85,6 +113,9 @@ def test_cached_hot_paths_answer_exactly_as_rasas_own_code() -> None:
     assert report["installed"] is True
     assert report["event_names"] >= 20  # every event type Rasa has was compared
     assert report["cached"] == report["rasa"]
+    assert report["kept_tokens"] == 8  # plain tokens only: not the opaque data, not 1.0
+    fingerprints = report["rasa"]["tokens"][:11]
+    assert len(set(fingerprints)) == 9  # only the two orders of one dict (and Opaque) agree
     replies = report["rasa"]["replies"]
     assert replies["good"] is True and replies["empty"] is True
     failed = {name for name, answer in replies.items() if answer is not True}
