@@ -80,9 +80,10 @@ def run_probe(kind: str) -> dict:
 def test_the_array_classifier_ranks_intents_as_rasas_own_after_saving_and_loading() -> None:
     for kind in ("sparse", "dense"):  # dense features too, as Rasa's class allows
         report = run_probe(kind)
-        ours, rasas = report["ArrayLogisticRegressionClassifier"], report[
-            "LogisticRegressionClassifier"
-        ]
+        ours, rasas = (
+            report["ArrayLogisticRegressionClassifier"],
+            report["LogisticRegressionClassifier"],
+        )
         assert len(ours) == 25 and all(len(ranking) == 4 for ranking in ours)
         assert ours == rasas
         assert len({ranking[0][0] for ranking in ours}) > 1  # not one answer for everything

@@ -192,6 +192,28 @@ def add_strength(
     return strength
 
 
+def _resent_answer(session: Session, pseudonym: str, question_key: str, text: str) -> Answer | None:
+    """The latest answer of the person's open preparation, if it was this same text to this
+    same question (a later preparation starts afresh: the same words are a new answer there)."""
+    person = get_person(session, pseudonym)
+    if person is None:
+        return None
+    latest = session.scalar(
+        select(Answer)
+        .join(Conversation)
+        .where(
+            Conversation.person_id == person.id,
+            Conversation.kind == "prep",
+            Conversation.status == "open",
+        )
+        .order_by(Answer.id.desc())
+        .limit(1)
+    )
+    if latest is not None and latest.question_key == question_key and latest.text == text:
+        return latest
+    return None
+
+
 def save_answer(
     session: Session,
     pseudonym: str,
@@ -211,7 +233,19 @@ def save_answer(
     each in the voice given in ``voices`` (default "own"); services as (text, index of the
     outcome it serves); strengths; important people; what helps and hinders.
 
-    Returns the outcome ids."""
+    Returns the outcome ids.
+
+    The same answer to the same question straight after itself is a resend, not a new answer:
+    when a turn fails after its answer was stored (the conversation could not be saved), the
+    person is asked again and sends it again. Nothing more is stored, and the outcomes drawn
+    from the first are returned."""
+    resent = _resent_answer(session, pseudonym, question_key, text)
+    if resent is not None:
+        return list(
+            session.scalars(
+                select(Outcome.id).where(Outcome.answer_id == resent.id).order_by(Outcome.id)
+            )
+        )
     answer = add_answer(session, pseudonym, question_key, text)
     outcome_ids = [
         add_outcome(

@@ -68,7 +68,6 @@ def test_tips_can_be_switched_off() -> None:
     assert len(quiet["practice_log"]) == 2
 
 
-
 def test_nudges_off_and_on_say_what_they_mean() -> None:
     off = {"practice_persona": "iris", "practice_log": [], "practice_nudges": False}
     result, dispatcher = validate(
@@ -81,6 +80,7 @@ def test_nudges_off_and_on_say_what_they_mean() -> None:
     )
     assert result["practice_nudges"] is True
     assert responses(dispatcher) == ["utter_nudges_on"]
+
 
 def test_end_gives_the_scorecard_and_keeps_it_for_progress(db) -> None:
     with db.begin() as session:

@@ -321,3 +321,42 @@ def test_migration_0005_starts_the_history_of_existing_outcomes(
     assert (event["status"], event["statement"]) == ("confirmed", "I want to see my friends")
     assert event["at"].startswith("2026-02-01")
     assert record["hinders"] == ["the stairs"]
+
+
+def test_an_answer_sent_again_after_a_lost_turn_is_stored_once(db) -> None:
+    """A turn can fail after its answer was stored; the person then sends the same again."""
+    drafted = {"outcomes": [("I want to get back to my garden", "things_to_do")],
+               "strengths": ["keen gardener"]}  # fmt: skip
+    with db.begin() as session:
+        first = repo.save_answer(session, "p", "enjoy", "my garden", **drafted)
+    with db.begin() as session:
+        again = repo.save_answer(session, "p", "enjoy", "my garden", **drafted)
+    assert again == first and len(first) == 1
+    with db.begin() as session:
+        record = repo.record_as_dict(session, "p")
+    assert [a["text"] for a in record["answers"]] == ["my garden"]
+    assert len(record["outcomes"]) == 1 and record["strengths"] == ["keen gardener"]
+
+
+def test_the_same_words_are_a_new_answer_to_another_question_or_after_another_answer(db) -> None:
+    with db.begin() as session:
+        repo.save_answer(session, "p", "enjoy", "my garden")
+        repo.save_answer(session, "p", "home", "my garden")  # another question
+        repo.save_answer(session, "p", "home", "the stairs")
+        repo.save_answer(session, "p", "home", "my garden")  # not straight after itself
+    with db.begin() as session:
+        answers = repo.record_as_dict(session, "p")["answers"]
+    assert [(a["question"], a["text"]) for a in answers] == [
+        ("enjoy", "my garden"), ("home", "my garden"), ("home", "the stairs"),
+        ("home", "my garden"),
+    ]  # fmt: skip
+
+
+def test_a_new_preparation_keeps_an_answer_the_last_one_ended_with(db) -> None:
+    with db.begin() as session:
+        repo.save_answer(session, "p", "enjoy", "my garden")
+        repo.finish_conversation(session, "p", "finished")
+    with db.begin() as session:
+        repo.save_answer(session, "p", "enjoy", "my garden")
+    with db.begin() as session:
+        assert len(repo.record_as_dict(session, "p")["answers"]) == 2
