@@ -48,7 +48,7 @@ CODES = (
     "other",
 )
 # Bump when the features change, so the committed weights are known to be stale.
-FEATURE_VERSION = 10
+FEATURE_VERSION = 14
 ITERATIONS = 400
 LEARNING_RATE = 0.05
 L2 = 1e-3
@@ -115,10 +115,12 @@ _CUES = {
     r"\bwe (have|need) to\b|\b(perfectly )?normal\b|\blikely\b|\bon (the|this|your) form\b|"
     r"\byou (wrote|put|ticked)\b|\bthe next step\b|\bside effects?\b|\bshows?\b|"
     r"\bwhat i'?d like to do\b|\blet'?s start\b|\bbefore we start\b|\bsurprised how many\b",
-    "tellme": r"\b(tell|talk) me\b|\bsay (a bit )?more\b|\bdescribe\b|\bwalk me through\b|"
+    "tellme": r"\b(tell|talk) (me|us)\b|\bsay (a bit )?more\b|\bdescribe\b|"
+    r"\bwalk (me|us) through\b|"
     r"\bhelp me understand\b|\bgive me an example\b|\bremind me\b|\bwanted to ask\b|"
-    r"\bshare (with me|a (little )?bit|some)\b|\bfill(ing)? me in\b|\brun me through\b|"
-    r"\bi'?d like to hear\b|\bi wonder\b|"
+    r"\bshare with me\b|\bshar(e|ing) (a (little )?bit|some)\b|\bfill(ing)? me in\b|"
+    r"\brun me through\b|"
+    r"\bi'?d like to hear\b|\bi wonder(ed)?\b|"
     r"\bi'?m curious\b|\bi'?m (just )?(kind of )?wondering\b|\bi was wondering\b|"
     r"\bi'?d (like|love) to (know|find out|hear)\b|\binterested (in|to hear) (what|how)\b",
     "check": r"\b(is|was) that (right|fair|about right|a fair summary|correct)\b|"
@@ -232,8 +234,13 @@ def features(text: str, prev: str | None = None) -> list[str]:
     head = substantive[-1] if substantive else sentences[-1]
     head_words = _strip_fillers([t for t in _tokens(head) if t != "?"]) or ["<none>"]
     clause = _wh_clause(head)
-    if clause and head_words[0] not in _WH and head_words[0] not in _AUX:
-        # "So, having heard that, how do you feel about it?": the last clause is the question.
+    if clause and (
+        head_words[0] not in _WH | _AUX
+        or (head_words[0] in _AUX and _is_question(" ".join(clause)))
+    ):
+        # "So, having heard that, how do you feel about it?": the last clause is the question;
+        # so is a wh-question that rephrases a yes/no one ("Do you have hobbies, like, what do
+        # you do at weekends?").
         head_words = clause
         feats.append("q:wh_clause")
     first = _strip_fillers(words)
@@ -355,11 +362,18 @@ def _asks(text: str) -> bool:
 
 
 def _wh_clause(sentence: str) -> list[str] | None:
-    """The words of a question's last comma clause when it starts with a wh-word, else None."""
+    """The words of a question's last comma clause that starts with a wh-word, else None.
+
+    A name, aside or afterthought may sit either side of the question: "Sam, if you don't mind
+    me asking, what would you change, from here on?" asks "what would you change".
+    """
     if "," not in sentence or not sentence.endswith("?"):
         return None
-    words = _strip_fillers([t for t in _tokens(sentence.rsplit(",", 1)[-1]) if t != "?"])
-    return words if words and words[0] in _WH else None
+    for clause in reversed(sentence.split(",")[1:]):
+        words = _strip_fillers([t for t in _tokens(clause) if t != "?"])
+        if words and words[0] in _WH:
+            return words
+    return None
 
 
 def _closed_tail(question: str) -> bool:
