@@ -120,7 +120,7 @@ def install() -> bool:
     """Put the caches in place (once); False, and Rasa unchanged, on another Rasa version."""
     if rasa.__version__ != RASA_VERSION:
         logger.warning(
-            "Rasa %s is not %s: its event and action-reply code runs without the caches of %s",
+            "Rasa %s is not %s: it runs without the caches of %s",
             rasa.__version__, RASA_VERSION, __name__,
         )  # fmt: skip
         return False
